@@ -1,0 +1,145 @@
+//! The validated model: what the spec means, with every name and default resolved.
+//!
+//! Nothing downstream of `validate` sees the raw spec. Templates see this model (through
+//! `context`), so they hold no naming logic of their own.
+
+use heck::{ToKebabCase, ToPascalCase, ToShoutySnakeCase};
+use serde::Serialize;
+
+use crate::spec::{Mode, Orm};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Project {
+    /// snake_case: `shop_api`.
+    pub name: String,
+    /// kebab-case, for the Python distribution name: `shop-api`.
+    pub slug: String,
+    /// Human title: `Shop Api`.
+    pub title: String,
+    pub description: String,
+    pub orm: Orm,
+    pub mode: Mode,
+    pub roles_claim: String,
+    pub resources: Vec<Resource>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Resource {
+    /// snake_case singular: `order_item`; also the module name.
+    pub name: String,
+    /// PascalCase singular: `OrderItem`.
+    pub class_name: String,
+    /// snake_case plural: `order_items`; also the table name.
+    pub plural: String,
+    /// The route below `/api`: `order-items`.
+    pub route: String,
+    /// Words for docstrings and messages: `order item`, `order items`.
+    pub label: String,
+    pub label_plural: String,
+    pub owned: bool,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldType {
+    String,
+    Text,
+    Int,
+    Float,
+    Decimal,
+    Bool,
+    Date,
+    Datetime,
+    Uuid,
+    Enum,
+}
+
+impl FieldType {
+    pub const ALL: &[(&str, FieldType)] = &[
+        ("string", FieldType::String),
+        ("text", FieldType::Text),
+        ("int", FieldType::Int),
+        ("float", FieldType::Float),
+        ("decimal", FieldType::Decimal),
+        ("bool", FieldType::Bool),
+        ("date", FieldType::Date),
+        ("datetime", FieldType::Datetime),
+        ("uuid", FieldType::Uuid),
+        ("enum", FieldType::Enum),
+    ];
+
+    pub fn parse(name: &str) -> Option<FieldType> {
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+    }
+
+    pub fn names() -> Vec<&'static str> {
+        Self::ALL.iter().map(|(n, _)| *n).collect()
+    }
+
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, t)| *t == self)
+            .map(|(n, _)| *n)
+            .expect("every type is listed in ALL")
+    }
+}
+
+/// A default value, already checked against its field's type.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum DefaultValue {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    /// Kept as written, so `1.10` stays `1.10`.
+    Decimal(String),
+    Str(String),
+    /// One of the enum's values.
+    Enum(String),
+    /// `YYYY-MM-DD`.
+    Date(String),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: FieldType,
+    pub optional: bool,
+    pub default: Option<DefaultValue>,
+    pub unique: bool,
+    pub index: bool,
+    /// `string` only (resolved to 255 when not given).
+    pub max_length: Option<u32>,
+    /// `decimal` only (resolved to 10 and 2 when not given).
+    pub precision: Option<u32>,
+    pub scale: Option<u32>,
+    /// `enum` only.
+    pub values: Vec<String>,
+}
+
+impl Field {
+    /// A client must send it on create: not optional and no default.
+    pub fn required(&self) -> bool {
+        !self.optional && self.default.is_none()
+    }
+
+    /// The Python class of an enum field: `TaskPriority` for `task.priority`.
+    pub fn enum_class(&self, resource: &Resource) -> String {
+        format!("{}{}", resource.class_name, self.name.to_pascal_case())
+    }
+}
+
+/// The member name of an enum value: `in_progress` -> `IN_PROGRESS`.
+pub fn enum_member(value: &str) -> String {
+    value.to_shouty_snake_case()
+}
+
+/// Names of a resource, derived from its snake_case singular and its (maybe given) plural.
+pub fn resource_names(name: &str, plural: Option<&str>) -> (String, String, String) {
+    let plural = plural.map_or_else(|| cruet::to_plural(name), str::to_owned);
+    let route = plural.to_kebab_case();
+    (name.to_pascal_case(), plural, route)
+}

@@ -1,0 +1,111 @@
+//! A problem in the user's input: where it is, what is wrong, and what to do about it.
+//!
+//! Validation collects every problem before it gives up, so a user fixes a spec in one pass.
+
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The place in the spec, dotted: `resources.task.fields.class`. Empty for the whole file.
+    pub path: String,
+    /// Line and column (1-based) in the spec file, when known.
+    pub location: Option<(usize, usize)>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Problem {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Problem {
+            path: path.into(),
+            location: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn at(mut self, line: usize, column: usize) -> Self {
+        self.location = Some((line, column));
+        self
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some((line, column)) = self.location {
+            write!(f, "{line}:{column}: ")?;
+        }
+        if !self.path.is_empty() {
+            write!(f, "{}: ", self.path)?;
+        }
+        write!(f, "{}", self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every problem found in one spec, in the order of the spec. This is the error `validate`
+/// returns; its `Display` is what the user reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problems {
+    /// The file the spec came from, as the user named it (`<embedded>` for the default).
+    pub source: String,
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let count = self.problems.len();
+        let noun = if count == 1 { "problem" } else { "problems" };
+        writeln!(f, "{} has {count} {noun}:", self.source)?;
+        for problem in &self.problems {
+            writeln!(f, "- {}", problem.to_string().replace('\n', "\n  "))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Problems {}
+
+/// The closest of `candidates` to `word`, when it is close enough to be what was meant.
+pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_finds_a_typo() {
+        assert_eq!(
+            nearest("max_lenght", ["type", "max_length", "optional"]),
+            Some("max_length")
+        );
+        assert_eq!(nearest("strnig", ["string", "text"]), Some("string"));
+        assert_eq!(nearest("zzz", ["string", "text"]), None);
+    }
+
+    #[test]
+    fn display_names_the_place_and_the_hint() {
+        let problem = Problem::new("resources.task.fields.class", "`class` is a Python keyword")
+            .hint("rename it, e.g. `class_name`")
+            .at(7, 7);
+        assert_eq!(
+            problem.to_string(),
+            "7:7: resources.task.fields.class: `class` is a Python keyword\n  hint: rename it, e.g. `class_name`"
+        );
+    }
+}

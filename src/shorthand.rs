@@ -1,0 +1,204 @@
+//! The Rails-like field shorthand: `title:string:max=200`, `done:bool=false`,
+//! `status:enum(open,closed)=open`, `due:datetime:optional:index`.
+//!
+//! It parses into the same `RawField` a spec's mapping form gives, so one validation serves both
+//! the command line and the spec (where `title: string:max=200` is accepted too).
+
+use crate::spec::RawField;
+
+/// Parses `name:type[:modifier...]` into the field's name and its raw definition.
+pub fn parse_field(text: &str) -> Result<(String, RawField), String> {
+    let (name, rest) = text.split_once(':').ok_or_else(|| {
+        format!("`{text}` has no type; write it as `name:type`, e.g. `title:string`")
+    })?;
+    if name.is_empty() {
+        return Err(format!("`{text}` has no field name before the first `:`"));
+    }
+    Ok((name.to_owned(), parse_type(rest)?))
+}
+
+/// Parses `type[(args)][=default][:modifier...]`: the part of the shorthand after the name.
+pub fn parse_type(text: &str) -> Result<RawField, String> {
+    let mut parts = split_top_level(text).into_iter();
+    let head = parts.next().unwrap_or_default();
+    let (type_part, default) = match head.split_once('=') {
+        Some((t, d)) => (t, Some(d)),
+        None => (head, None),
+    };
+    let mut field = RawField::default();
+    match type_part.split_once('(') {
+        Some((kind, args)) => {
+            let args = args
+                .strip_suffix(')')
+                .ok_or_else(|| format!("`{type_part}` opens `(` but does not close it"))?;
+            field.kind = kind.to_owned();
+            apply_type_args(&mut field, args)?;
+        }
+        None => field.kind = type_part.to_owned(),
+    }
+    if field.kind.is_empty() {
+        return Err(format!("`{text}` has no type"));
+    }
+    if let Some(default) = default {
+        field.default = Some(default_value(&field.kind, default));
+    }
+    for modifier in parts {
+        apply_modifier(&mut field, modifier)?;
+    }
+    Ok(field)
+}
+
+/// Splits on `:` outside parentheses, so `enum(a,b)` stays whole.
+fn split_top_level(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut start) = (0usize, 0usize);
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ':' if depth == 0 => {
+                parts.push(&text[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
+fn apply_type_args(field: &mut RawField, args: &str) -> Result<(), String> {
+    let args: Vec<&str> = args.split(',').map(str::trim).collect();
+    match (field.kind.as_str(), args.as_slice()) {
+        ("enum", values) => {
+            field.values = Some(values.iter().map(|v| (*v).to_owned()).collect());
+        }
+        ("string", [max]) => field.max_length = Some(number(max, "max_length")?),
+        ("decimal", [precision, scale]) => {
+            field.precision = Some(number(precision, "precision")?);
+            field.scale = Some(number(scale, "scale")?);
+        }
+        (kind, _) => {
+            return Err(format!(
+                "`{kind}({})` takes no such arguments; write `enum(a,b)`, `string(120)` or `decimal(10,2)`",
+                args.join(",")
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn apply_modifier(field: &mut RawField, modifier: &str) -> Result<(), String> {
+    let (key, value) = match modifier.split_once('=') {
+        Some((k, v)) => (k, Some(v)),
+        None => (modifier, None),
+    };
+    match (key, value) {
+        ("optional", None) => field.optional = Some(true),
+        ("unique", None) => field.unique = Some(true),
+        ("index", None) => field.index = Some(true),
+        ("max" | "max_length", Some(v)) => field.max_length = Some(number(v, "max_length")?),
+        ("precision", Some(v)) => field.precision = Some(number(v, "precision")?),
+        ("scale", Some(v)) => field.scale = Some(number(v, "scale")?),
+        ("default", Some(v)) => field.default = Some(default_value(&field.kind, v)),
+        _ => {
+            return Err(format!(
+                "unknown modifier `{modifier}`; modifiers are `optional`, `unique`, `index`, \
+                 `max=N`, `precision=N`, `scale=N` and `default=VALUE`"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn number(text: &str, what: &str) -> Result<serde_yaml::Value, String> {
+    text.parse::<i64>()
+        .map(serde_yaml::Value::from)
+        .map_err(|_| format!("{what} must be a whole number, got `{text}`"))
+}
+
+/// A default as YAML would read it, except that text types keep the text as written.
+fn default_value(kind: &str, text: &str) -> serde_yaml::Value {
+    match kind {
+        "string" | "text" | "enum" | "date" | "datetime" | "uuid" | "decimal" => {
+            serde_yaml::Value::String(text.to_owned())
+        }
+        _ => serde_yaml::from_str(text)
+            .unwrap_or_else(|_| serde_yaml::Value::String(text.to_owned())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_yaml::Value;
+
+    #[test]
+    fn plain_type() {
+        let (name, field) = parse_field("title:string").unwrap();
+        assert_eq!(name, "title");
+        assert_eq!(field.kind, "string");
+    }
+
+    #[test]
+    fn modifiers_and_max() {
+        let (_, field) = parse_field("title:string:max=200:unique:index").unwrap();
+        assert_eq!(field.max_length, Some(Value::from(200)));
+        assert_eq!(field.unique, Some(true));
+        assert_eq!(field.index, Some(true));
+    }
+
+    #[test]
+    fn bool_default() {
+        let (_, field) = parse_field("done:bool=false").unwrap();
+        assert_eq!(field.default, Some(Value::Bool(false)));
+    }
+
+    #[test]
+    fn enum_with_values_and_default() {
+        let (_, field) = parse_field("status:enum(open,closed)=open").unwrap();
+        assert_eq!(field.kind, "enum");
+        assert_eq!(field.values, Some(vec!["open".into(), "closed".into()]));
+        assert_eq!(field.default, Some(Value::String("open".into())));
+    }
+
+    #[test]
+    fn optional_index_datetime() {
+        let (_, field) = parse_field("due:datetime:optional:index").unwrap();
+        assert_eq!(field.optional, Some(true));
+        assert_eq!(field.index, Some(true));
+    }
+
+    #[test]
+    fn decimal_arguments() {
+        let field = parse_type("decimal(12,3)").unwrap();
+        assert_eq!(field.precision, Some(Value::from(12)));
+        assert_eq!(field.scale, Some(Value::from(3)));
+    }
+
+    #[test]
+    fn string_default_stays_text() {
+        let field = parse_type("string=123").unwrap();
+        assert_eq!(field.default, Some(Value::String("123".into())));
+    }
+
+    #[test]
+    fn errors_say_what_is_wrong() {
+        assert!(parse_field("title").unwrap_err().contains("no type"));
+        assert!(
+            parse_field("title:string:bogus")
+                .unwrap_err()
+                .contains("unknown modifier")
+        );
+        assert!(
+            parse_field("n:string:max=abc")
+                .unwrap_err()
+                .contains("whole number")
+        );
+        assert!(
+            parse_field("s:enum(a,b")
+                .unwrap_err()
+                .contains("does not close")
+        );
+    }
+}

@@ -1,0 +1,159 @@
+//! The spec as the user wrote it: serde structs that mirror `backendgen.yaml`, nothing resolved.
+//!
+//! Only `validate` turns these into the `model` the templates see. The structs also derive
+//! `JsonSchema`, so `backendgen schema` describes exactly what this module accepts.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A whole spec file.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "backendgen spec")]
+pub struct RawSpec {
+    /// The project: its name and the shape of the generated code.
+    pub project: RawProject,
+    /// How callers are authenticated.
+    #[serde(default)]
+    pub auth: RawAuth,
+    /// The resources, by singular snake_case name (`task`, `order_item`).
+    #[serde(default)]
+    pub resources: IndexMap<String, RawResource>,
+}
+
+pub const SPEC_KEYS: &[&str] = &["project", "auth", "resources"];
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawProject {
+    /// The project's name: a snake_case or kebab-case identifier (`tasks`, `shop-api`).
+    pub name: String,
+    /// One line saying what the API is for; it becomes the OpenAPI description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The ORM of the generated code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orm: Option<Orm>,
+    /// Whether the generated code is async or sync.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<Mode>,
+}
+
+pub const PROJECT_KEYS: &[&str] = &["name", "description", "orm", "mode"];
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Orm {
+    #[default]
+    Sqlmodel,
+    Sqlalchemy,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    #[default]
+    Async,
+    Sync,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAuth {
+    /// The identity provider whose JWTs the backend verifies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<AuthProvider>,
+    /// The JWT claim that carries the caller's roles (default `role`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles_claim: Option<String>,
+}
+
+pub const AUTH_KEYS: &[&str] = &["provider", "roles_claim"];
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+pub enum AuthProvider {
+    #[default]
+    #[serde(rename = "better-auth")]
+    BetterAuth,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawResource {
+    /// The plural used for the route and the table (default: inflected from the name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plural: Option<String>,
+    /// Rows belong to the user who created them: a `user_id` column, every query scoped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owned: Option<bool>,
+    /// The resource's fields, in order, by snake_case name.
+    #[serde(default)]
+    pub fields: IndexMap<String, RawFieldEntry>,
+}
+
+pub const RESOURCE_KEYS: &[&str] = &["plural", "owned", "fields"];
+
+/// A field: either the full mapping or the command-line shorthand (`string:max=200:optional`).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RawFieldEntry {
+    /// `type[:modifier...]`, as `--field` takes it without the name: `text:optional`,
+    /// `enum(low,high)=low`, `datetime:optional:index`.
+    Shorthand(String),
+    Full(RawField),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawField {
+    /// The field's type.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `null` is allowed and the field may be left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub optional: Option<bool>,
+    /// The value a row gets when the client does not send one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub default: Option<serde_yaml::Value>,
+    /// No two rows may hold the same value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unique: Option<bool>,
+    /// The column gets a database index.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<bool>,
+    /// The longest value a `string` accepts (default 255).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<u32>")]
+    pub max_length: Option<serde_yaml::Value>,
+    /// Total digits of a `decimal` (default 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<u32>")]
+    pub precision: Option<serde_yaml::Value>,
+    /// Digits after the point of a `decimal` (default 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<u32>")]
+    pub scale: Option<serde_yaml::Value>,
+    /// The allowed values of an `enum`: snake_case words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<String>>,
+}
+
+pub const FIELD_KEYS: &[&str] = &[
+    "type",
+    "optional",
+    "default",
+    "unique",
+    "index",
+    "max_length",
+    "precision",
+    "scale",
+    "values",
+];
+
+/// The JSON Schema of the spec format, pretty-printed.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(RawSpec);
+    serde_json::to_string_pretty(&schema).expect("a JSON Schema always serializes") + "\n"
+}

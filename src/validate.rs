@@ -1,0 +1,1050 @@
+//! From spec text to the validated `model`, reporting every problem at once.
+//!
+//! The YAML is read into a generic tree first and checked node by node, so one unknown key does
+//! not hide the problems after it. Each node is then deserialized into its `spec` struct and
+//! resolved (names inflected, defaults checked against their types) into the `model`.
+
+use std::collections::{BTreeMap, HashSet};
+
+use heck::{ToPascalCase, ToSnakeCase, ToTitleCase};
+use serde::de::DeserializeOwned;
+use serde_yaml::{Mapping, Value};
+
+use crate::locate::Locator;
+use crate::model::{self, DefaultValue, Field, FieldType, Project, Resource};
+use crate::problem::{Problem, Problems, nearest};
+use crate::shorthand;
+use crate::spec::{
+    AUTH_KEYS, FIELD_KEYS, PROJECT_KEYS, RESOURCE_KEYS, RawAuth, RawField, RawProject, RawResource,
+    SPEC_KEYS,
+};
+
+/// Parses and validates a spec. `source` names the file in messages; `name` (from the command
+/// line) replaces the spec's project name.
+pub fn validate(source: &str, text: &str, name: Option<&str>) -> Result<Project, Problems> {
+    let mut v = Validator {
+        problems: Vec::new(),
+    };
+    let project = match serde_yaml::from_str::<Value>(text) {
+        Ok(root) => v.spec(&root, name),
+        Err(err) => {
+            let mut problem = Problem::new(
+                "",
+                format!("invalid YAML: {}", strip_location(&err.to_string())),
+            )
+            .hint("check the indentation and quoting around that place");
+            if let Some(loc) = err.location() {
+                problem = problem.at(loc.line(), loc.column());
+            }
+            v.problems.push(problem);
+            None
+        }
+    };
+    match project {
+        Some(project) if v.problems.is_empty() => Ok(project),
+        _ => {
+            let locator = Locator::new(text);
+            let problems = v
+                .problems
+                .into_iter()
+                .map(|p| match (p.location, locator.find(&p.path)) {
+                    (None, Some((line, column))) => p.at(line, column),
+                    _ => p,
+                })
+                .collect();
+            Err(Problems {
+                source: source.to_owned(),
+                problems,
+            })
+        }
+    }
+}
+
+/// serde_yaml appends " at line L column C" to its messages; the location is reported apart.
+fn strip_location(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+struct Validator {
+    problems: Vec<Problem>,
+}
+
+impl Validator {
+    fn report(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+
+    fn spec(&mut self, root: &Value, name_override: Option<&str>) -> Option<Project> {
+        let Some(root) = self.mapping(root, "") else {
+            return None;
+        };
+        self.keys(root, SPEC_KEYS, "");
+        let project: Option<RawProject> = match root.get("project") {
+            Some(node) => self.node(node, PROJECT_KEYS, "project"),
+            None => {
+                self.report(
+                    Problem::new("project", "the spec has no `project` section")
+                        .hint("add `project: { name: my_api }` at the top"),
+                );
+                None
+            }
+        };
+        let auth: RawAuth = match root.get("auth") {
+            Some(node) => self.node(node, AUTH_KEYS, "auth").unwrap_or_default(),
+            None => RawAuth::default(),
+        };
+        let name = match name_override {
+            Some(name) => self.project_name(name, "NAME"),
+            None => project
+                .as_ref()
+                .and_then(|p| self.project_name(&p.name, "project.name")),
+        };
+        let roles_claim = auth.roles_claim.unwrap_or_else(|| "role".to_owned());
+        if roles_claim.trim().is_empty() {
+            self.report(
+                Problem::new("auth.roles_claim", "the roles claim is empty")
+                    .hint("leave it out to use `role`, the claim Better Auth's admin plugin sets"),
+            );
+        }
+        let resources = self.resources(root.get("resources"));
+        let project = project?;
+        let name = name?;
+        Some(Project {
+            slug: name.replace('_', "-"),
+            title: name.to_title_case(),
+            description: project
+                .description
+                .unwrap_or_else(|| format!("{} API", name.to_title_case())),
+            name,
+            orm: project.orm.unwrap_or_default(),
+            mode: project.mode.unwrap_or_default(),
+            roles_claim,
+            resources: resources?,
+        })
+    }
+
+    fn project_name(&mut self, name: &str, path: &str) -> Option<String> {
+        let snake = name.replace('-', "_");
+        if !is_snake_identifier(&snake) {
+            self.report(
+                Problem::new(path, format!("`{name}` is not a valid project name"))
+                    .hint("use lowercase letters, digits, `_` or `-`, starting with a letter, e.g. `shop_api`"),
+            );
+            return None;
+        }
+        if PYTHON_KEYWORDS.contains(&snake.as_str()) {
+            self.report(
+                Problem::new(path, format!("`{name}` is a Python keyword"))
+                    .hint(format!("choose another name, e.g. `{snake}_api`")),
+            );
+            return None;
+        }
+        Some(snake)
+    }
+
+    fn resources(&mut self, node: Option<&Value>) -> Option<Vec<Resource>> {
+        let Some(node) = node else {
+            self.report(
+                Problem::new("resources", "the spec declares no resources")
+                    .hint("add one, e.g. `resources: { task: { fields: { title: string } } }`"),
+            );
+            return None;
+        };
+        let map = self.mapping(node, "resources")?;
+        if map.is_empty() {
+            self.report(
+                Problem::new("resources", "the spec declares no resources")
+                    .hint("add one, e.g. `resources: { task: { fields: { title: string } } }`"),
+            );
+            return None;
+        }
+        let mut resources = Vec::new();
+        let before = self.problems.len();
+        for (key, value) in map {
+            let Some(name) = self.key_name(key, "resources") else {
+                continue;
+            };
+            if let Some(resource) = self.resource(&name, value) {
+                resources.push(resource);
+            }
+        }
+        self.across_resources(&resources);
+        (self.problems.len() == before).then_some(resources)
+    }
+
+    fn resource(&mut self, name: &str, node: &Value) -> Option<Resource> {
+        let path = format!("resources.{name}");
+        let name_ok = self.resource_name(name, &path);
+        // Fields are checked one by one below, so one bad field does not hide the others.
+        let mut shallow = self.mapping(node, &path)?.clone();
+        let has_fields = shallow.remove("fields").is_some_and(|f| !f.is_null());
+        let raw: RawResource = self.node(&Value::Mapping(shallow), RESOURCE_KEYS, &path)?;
+        let plural = match &raw.plural {
+            Some(plural) if !is_snake_identifier(plural) => {
+                self.report(
+                    Problem::new(
+                        format!("{path}.plural"),
+                        format!("`{plural}` is not a snake_case name"),
+                    )
+                    .hint("use lowercase letters, digits and `_`, e.g. `categories`"),
+                );
+                None
+            }
+            Some(plural) => Some(plural.clone()),
+            None => None,
+        };
+        let owned = raw.owned.unwrap_or(true);
+        if !has_fields {
+            self.report(
+                Problem::new(format!("{path}.fields"), "the resource has no fields")
+                    .hint("add at least one, e.g. `fields: { name: string }`"),
+            );
+        }
+        let (class_name, plural, route) = model::resource_names(name, plural.as_deref());
+        let mut fields = Vec::new();
+        let raw_fields = match node.get("fields") {
+            Some(Value::Mapping(map)) => map.clone(),
+            Some(other) if !other.is_null() => {
+                self.mapping(other, &format!("{path}.fields"));
+                return None;
+            }
+            _ => Mapping::new(),
+        };
+        for (key, value) in &raw_fields {
+            let fields_path = format!("{path}.fields");
+            let Some(field_name) = self.key_name(key, &fields_path) else {
+                continue;
+            };
+            let field_path = format!("{fields_path}.{field_name}");
+            let raw_field = match value {
+                Value::String(text) => match shorthand::parse_type(text) {
+                    Ok(field) => Some(field),
+                    Err(message) => {
+                        self.report(Problem::new(&field_path, message).hint(
+                            "or write the field as a mapping: `{ type: string, max_length: 120 }`",
+                        ));
+                        None
+                    }
+                },
+                other => self.node::<RawField>(other, FIELD_KEYS, &field_path),
+            };
+            let name_ok = self.field_name(&field_name, owned, &field_path);
+            if let Some(field) =
+                raw_field.and_then(|raw| self.field(&field_name, &raw, &field_path))
+                && name_ok
+            {
+                fields.push(field);
+            }
+        }
+        if !name_ok || raw_fields.is_empty() {
+            return None;
+        }
+        Some(Resource {
+            label: name.replace('_', " "),
+            label_plural: plural.replace('_', " "),
+            name: name.to_owned(),
+            class_name,
+            plural,
+            route,
+            owned,
+            fields,
+        })
+    }
+
+    /// What only shows across resources: plurals, tables and class names that collide.
+    fn across_resources(&mut self, resources: &[Resource]) {
+        let mut tables: BTreeMap<&str, &str> = BTreeMap::new();
+        let mut classes: BTreeMap<String, String> = BTreeMap::new();
+        for resource in resources {
+            if let Some(other) = tables.insert(&resource.plural, &resource.name) {
+                self.report(
+                    Problem::new(
+                        format!("resources.{}.plural", resource.name),
+                        format!(
+                            "`{}` and `{other}` both have the plural `{}`",
+                            resource.name, resource.plural
+                        ),
+                    )
+                    .hint("give one of them another `plural`"),
+                );
+            }
+            let mut names = vec![resource.class_name.clone()];
+            for suffix in ["Create", "Update", "Read", "Page"] {
+                names.push(format!("{}{suffix}", resource.class_name));
+            }
+            for field in resource.fields.iter().filter(|f| f.ty == FieldType::Enum) {
+                names.push(field.enum_class(resource));
+            }
+            for class in names {
+                if let Some(other) = classes.insert(class.clone(), resource.name.clone())
+                    && other != resource.name
+                {
+                    self.report(
+                        Problem::new(
+                            format!("resources.{}", resource.name),
+                            format!("the Python class `{class}` would be generated for both `{other}` and `{}`", resource.name),
+                        )
+                        .hint("rename one of the resources or the enum field"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn resource_name(&mut self, name: &str, path: &str) -> bool {
+        if !is_snake_identifier(name) {
+            self.report(
+                Problem::new(path, format!("`{name}` is not a valid resource name"))
+                    .hint("use a singular snake_case name: lowercase letters, digits and `_`, starting with a letter, e.g. `order_item`"),
+            );
+            return false;
+        }
+        if PYTHON_KEYWORDS.contains(&name) || PYTHON_BUILTINS.contains(&name) {
+            self.report(
+                Problem::new(path, format!("`{name}` is a Python keyword or builtin, and would break the generated code"))
+                    .hint(format!("choose a more specific name, e.g. `{name}_entry`")),
+            );
+            return false;
+        }
+        if RESERVED_RESOURCES.contains(&name) {
+            self.report(
+                Problem::new(
+                    path,
+                    format!("`{name}` is used by the generated project itself"),
+                )
+                .hint(format!("choose a more specific name, e.g. `{name}_entry`")),
+            );
+            return false;
+        }
+        let class = name.to_pascal_case();
+        if RESERVED_CLASSES.contains(&class.as_str()) {
+            self.report(
+                Problem::new(
+                    path,
+                    format!("the class `{class}` would shadow a name the generated code imports"),
+                )
+                .hint(format!("choose a more specific name, e.g. `{name}_entry`")),
+            );
+            return false;
+        }
+        true
+    }
+
+    fn field_name(&mut self, name: &str, owned: bool, path: &str) -> bool {
+        let problem = if !is_snake_identifier(name) {
+            Some(
+                Problem::new(path, format!("`{name}` is not a valid field name")).hint(
+                    "use snake_case: lowercase letters, digits and `_`, starting with a letter",
+                ),
+            )
+        } else if PYTHON_KEYWORDS.contains(&name) {
+            Some(
+                Problem::new(path, format!("`{name}` is a Python keyword")).hint(format!(
+                    "rename it, e.g. `{name}_`, or something more specific"
+                )),
+            )
+        } else if PYTHON_TYPE_NAMES.contains(&name) {
+            Some(
+                Problem::new(
+                    path,
+                    format!("`{name}` would shadow the Python type `{name}` in the model class"),
+                )
+                .hint(format!(
+                    "rename it to say what it holds, e.g. `{name}_value` or `due_{name}`"
+                )),
+            )
+        } else if name.starts_with("model_") || PYDANTIC_RESERVED.contains(&name) {
+            Some(
+                Problem::new(path, format!("`{name}` is reserved by Pydantic/SQLModel")).hint(
+                    "Pydantic keeps `model_*` and its own methods for itself; rename the field",
+                ),
+            )
+        } else if GENERATED_COLUMNS.contains(&name) || (owned && name == "user_id") {
+            let hint = if name == "user_id" {
+                "owned resources get `user_id` automatically: remove the field, or set `owned: false`"
+            } else {
+                "every table gets `id`, `created_at` and `updated_at` automatically: remove the field"
+            };
+            Some(
+                Problem::new(path, format!("`{name}` collides with a generated column")).hint(hint),
+            )
+        } else {
+            None
+        };
+        match problem {
+            Some(problem) => {
+                self.report(problem);
+                false
+            }
+            None => true,
+        }
+    }
+
+    fn field(&mut self, name: &str, raw: &RawField, path: &str) -> Option<Field> {
+        let Some(ty) = FieldType::parse(&raw.kind) else {
+            let names = FieldType::names();
+            let hint = match nearest(&raw.kind, names.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`? Types are: {}", names.join(", ")),
+                None => format!("types are: {}", names.join(", ")),
+            };
+            self.report(
+                Problem::new(
+                    format!("{path}.type"),
+                    format!("unknown type `{}`", raw.kind),
+                )
+                .hint(hint),
+            );
+            return None;
+        };
+        let before = self.problems.len();
+        let only_for = |key: &str, types: &str| {
+            Problem::new(
+                format!("{path}.{key}"),
+                format!("`{key}` does not apply to `{}` fields", ty.name()),
+            )
+            .hint(format!("`{key}` applies to {types}; remove it"))
+        };
+        let max_length = match (&raw.max_length, ty) {
+            (Some(v), FieldType::String) => self.count(v, &format!("{path}.max_length"), 1, 65_535),
+            (None, FieldType::String) => Some(255),
+            (Some(_), _) => {
+                self.report(only_for("max_length", "`string` fields"));
+                None
+            }
+            (None, _) => None,
+        };
+        let (precision, scale) = match ty {
+            FieldType::Decimal => {
+                let precision = match &raw.precision {
+                    Some(v) => self.count(v, &format!("{path}.precision"), 1, 38),
+                    None => Some(10),
+                };
+                let scale = match &raw.scale {
+                    Some(v) => self.count(v, &format!("{path}.scale"), 0, 38),
+                    None => Some(2),
+                };
+                if let (Some(p), Some(s)) = (precision, scale)
+                    && s > p
+                {
+                    self.report(
+                        Problem::new(format!("{path}.scale"), format!("scale {s} is larger than precision {p}"))
+                            .hint("scale counts the digits after the point, out of precision digits in all"),
+                    );
+                }
+                (precision, scale)
+            }
+            _ => {
+                for (key, value) in [("precision", &raw.precision), ("scale", &raw.scale)] {
+                    if value.is_some() {
+                        self.report(only_for(key, "`decimal` fields"));
+                    }
+                }
+                (None, None)
+            }
+        };
+        let values = match (&raw.values, ty) {
+            (Some(values), FieldType::Enum) => self.enum_values(values, &format!("{path}.values")),
+            (None, FieldType::Enum) => {
+                self.report(
+                    Problem::new(format!("{path}.values"), "an enum needs its `values`")
+                        .hint("e.g. `values: [low, medium, high]`"),
+                );
+                Vec::new()
+            }
+            (Some(_), _) => {
+                self.report(only_for("values", "`enum` fields"));
+                Vec::new()
+            }
+            (None, _) => Vec::new(),
+        };
+        let mut field = Field {
+            name: name.to_owned(),
+            ty,
+            optional: raw.optional.unwrap_or(false),
+            default: None,
+            unique: raw.unique.unwrap_or(false),
+            index: raw.index.unwrap_or(false),
+            max_length,
+            precision,
+            scale,
+            values,
+        };
+        if let Some(default) = &raw.default
+            && self.problems.len() == before
+        {
+            field.default = self.default(&field, default, &format!("{path}.default"));
+        }
+        (self.problems.len() == before).then_some(field)
+    }
+
+    fn enum_values(&mut self, values: &[String], path: &str) -> Vec<String> {
+        if values.is_empty() {
+            self.report(
+                Problem::new(path, "an enum needs at least one value")
+                    .hint("e.g. `values: [open, closed]`"),
+            );
+        }
+        let mut seen = HashSet::new();
+        for value in values {
+            if !is_snake_identifier(value) {
+                self.report(
+                    Problem::new(path, format!("`{value}` is not a valid enum value")).hint(
+                        "use snake_case words, e.g. `in_progress`; they become the API's values",
+                    ),
+                );
+            } else if !seen.insert(value.as_str()) {
+                self.report(
+                    Problem::new(path, format!("`{value}` is listed twice"))
+                        .hint("remove the duplicate"),
+                );
+            }
+        }
+        values.to_vec()
+    }
+
+    fn default(&mut self, field: &Field, value: &Value, path: &str) -> Option<DefaultValue> {
+        let mismatch = |expected: &str| {
+            Problem::new(
+                path,
+                format!(
+                    "default {} does not fit a `{}` field",
+                    show(value),
+                    field.ty.name()
+                ),
+            )
+            .hint(format!("give {expected}"))
+        };
+        let default = match (field.ty, value) {
+            (_, Value::Null) => {
+                let problem =
+                    Problem::new(path, "a default of null is what `optional: true` means")
+                        .hint("remove `default` and set `optional: true`");
+                self.report(problem);
+                return None;
+            }
+            (FieldType::Bool, Value::Bool(b)) => DefaultValue::Bool(*b),
+            (FieldType::Bool, _) => return self.reject(mismatch("`true` or `false`")),
+            (FieldType::Int, Value::Number(n)) if n.as_i64().is_some() => {
+                DefaultValue::Int(n.as_i64().unwrap_or_default())
+            }
+            (FieldType::Int, _) => return self.reject(mismatch("a whole number, e.g. `0`")),
+            (FieldType::Float, Value::Number(n)) => {
+                DefaultValue::Float(n.as_f64().unwrap_or_default())
+            }
+            (FieldType::Float, _) => return self.reject(mismatch("a number, e.g. `0.5`")),
+            (FieldType::Decimal, Value::Number(_) | Value::String(_)) => {
+                let text = match value {
+                    Value::String(s) => s.clone(),
+                    other => show(other),
+                };
+                match decimal_digits(&text) {
+                    Some((whole, fraction))
+                        if fraction <= field.scale.unwrap_or(0)
+                            && whole <= field.precision.unwrap_or(0) - field.scale.unwrap_or(0) =>
+                    {
+                        DefaultValue::Decimal(text)
+                    }
+                    Some(_) => {
+                        return self.reject(
+                            Problem::new(
+                                path,
+                                format!(
+                                    "default {text} does not fit decimal({}, {})",
+                                    field.precision.unwrap_or(0),
+                                    field.scale.unwrap_or(0)
+                                ),
+                            )
+                            .hint("use fewer digits, or raise `precision`/`scale`"),
+                        );
+                    }
+                    None => return self.reject(mismatch("a decimal number, e.g. `\"9.99\"`")),
+                }
+            }
+            (FieldType::Decimal, _) => {
+                return self.reject(mismatch("a decimal number, e.g. `\"9.99\"`"));
+            }
+            (FieldType::String | FieldType::Text, Value::String(s)) => {
+                if let Some(max) = field.max_length
+                    && s.chars().count() > max as usize
+                {
+                    return self.reject(
+                        Problem::new(
+                            path,
+                            format!(
+                                "default is {} characters, longer than max_length {max}",
+                                s.chars().count()
+                            ),
+                        )
+                        .hint("shorten the default or raise `max_length`"),
+                    );
+                }
+                DefaultValue::Str(s.clone())
+            }
+            (FieldType::String | FieldType::Text, _) => {
+                return self.reject(mismatch("text, in quotes"));
+            }
+            (FieldType::Enum, Value::String(s)) if field.values.contains(s) => {
+                DefaultValue::Enum(s.clone())
+            }
+            (FieldType::Enum, _) => {
+                let hint = match value
+                    .as_str()
+                    .and_then(|s| nearest(s, field.values.iter().map(String::as_str)))
+                {
+                    Some(near) => format!(
+                        "did you mean `{near}`? The values are: {}",
+                        field.values.join(", ")
+                    ),
+                    None => format!("the values are: {}", field.values.join(", ")),
+                };
+                return self.reject(
+                    Problem::new(
+                        path,
+                        format!("default {} is not one of the enum's values", show(value)),
+                    )
+                    .hint(hint),
+                );
+            }
+            (FieldType::Date, Value::String(s)) if is_iso_date(s) => DefaultValue::Date(s.clone()),
+            (FieldType::Date, _) => {
+                return self.reject(mismatch("a date as `YYYY-MM-DD`, in quotes"));
+            }
+            (FieldType::Datetime | FieldType::Uuid, _) => {
+                return self.reject(
+                    Problem::new(
+                        path,
+                        format!("`{}` fields take no default", field.ty.name()),
+                    )
+                    .hint("make the field `optional: true`, or let the client send it"),
+                );
+            }
+        };
+        Some(default)
+    }
+
+    fn reject<T>(&mut self, problem: Problem) -> Option<T> {
+        self.report(problem);
+        None
+    }
+
+    /// A whole number in `min..=max`.
+    fn count(&mut self, value: &Value, path: &str, min: u32, max: u32) -> Option<u32> {
+        match value.as_i64() {
+            Some(n) if n >= i64::from(min) && n <= i64::from(max) => u32::try_from(n).ok(),
+            _ => self.reject(
+                Problem::new(path, format!("{} is out of range", show(value)))
+                    .hint(format!("give a whole number from {min} to {max}")),
+            ),
+        }
+    }
+
+    fn mapping<'a>(&mut self, node: &'a Value, path: &str) -> Option<&'a Mapping> {
+        match node {
+            Value::Mapping(map) => Some(map),
+            other => {
+                let place = if path.is_empty() { "the spec" } else { path };
+                self.reject(
+                    Problem::new(
+                        path,
+                        format!("{place} must be a mapping, found {}", kind_of(other)),
+                    )
+                    .hint("write `key: value` pairs, indented under it"),
+                )
+            }
+        }
+    }
+
+    fn key_name(&mut self, key: &Value, path: &str) -> Option<String> {
+        match key {
+            Value::String(s) => Some(s.clone()),
+            other => self.reject(
+                Problem::new(path, format!("the key {} is not a name", show(other)))
+                    .hint("names are snake_case words, e.g. `order_item`"),
+            ),
+        }
+    }
+
+    /// Reports unknown keys, each with the nearest known key.
+    fn keys(&mut self, map: &Mapping, allowed: &[&str], path: &str) {
+        for key in map.keys() {
+            let Some(key) = key.as_str() else { continue };
+            if allowed.contains(&key) {
+                continue;
+            }
+            let place = if path.is_empty() {
+                key.to_owned()
+            } else {
+                format!("{path}.{key}")
+            };
+            let hint = match nearest(key, allowed.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("the keys here are: {}", allowed.join(", ")),
+            };
+            self.report(Problem::new(place, format!("unknown key `{key}`")).hint(hint));
+        }
+    }
+
+    /// Checks a mapping's keys, then deserializes it.
+    fn node<T: DeserializeOwned>(
+        &mut self,
+        node: &Value,
+        allowed: &[&str],
+        path: &str,
+    ) -> Option<T> {
+        let map = self.mapping(node, path)?;
+        let before = self.problems.len();
+        self.keys(map, allowed, path);
+        if self.problems.len() > before {
+            return None;
+        }
+        match serde_yaml::from_value::<T>(node.clone()) {
+            Ok(value) => Some(value),
+            Err(err) => self.reject(
+                Problem::new(path, strip_location(&err.to_string()))
+                    .hint("see `backendgen schema` for what each key takes"),
+            ),
+        }
+    }
+}
+
+fn show(value: &Value) -> String {
+    match value {
+        Value::String(s) => format!("`{s}`"),
+        other => serde_yaml::to_string(other)
+            .map(|s| format!("`{}`", s.trim_end()))
+            .unwrap_or_else(|_| "the value".to_owned()),
+    }
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a mapping",
+        Value::Tagged(_) => "a tagged value",
+    }
+}
+
+/// `[a-z][a-z0-9_]*`, with no double or trailing underscore.
+pub fn is_snake_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some('a'..='z'))
+        && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
+        && !name.ends_with('_')
+        && !name.contains("__")
+        && name.to_snake_case() == name
+}
+
+/// Digits before and after the point of a plain decimal literal (`-12.50` -> (2, 2)).
+fn decimal_digits(text: &str) -> Option<(u32, u32)> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let all_digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) {
+        return None;
+    }
+    let whole = whole.trim_start_matches('0');
+    Some((whole.len() as u32, fraction.len() as u32))
+}
+
+fn is_iso_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let [y, m, d] = parts.as_slice() else {
+        return false;
+    };
+    let number = |s: &str, len: usize| {
+        (s.len() == len && s.chars().all(|c| c.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    matches!(
+        (number(y, 4), number(m, 2), number(d, 2)),
+        (Some(_), Some(1..=12), Some(1..=31))
+    )
+}
+
+pub const PYTHON_KEYWORDS: &[&str] = &[
+    "false", "none", "true", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield", "match", "case", "type",
+];
+
+/// Builtins whose shadowing breaks a module of the generated code.
+const PYTHON_BUILTINS: &[&str] = &[
+    "list", "dict", "set", "tuple", "str", "int", "float", "bool", "bytes", "object", "len",
+    "print", "range", "id", "input", "open", "filter", "map", "min", "max", "sum", "any", "all",
+    "iter", "next", "super", "property", "format", "hash", "vars", "dir", "help",
+];
+
+/// Names used as annotations inside model and schema classes: a field of that name would rebind
+/// it in the class body.
+const PYTHON_TYPE_NAMES: &[&str] = &[
+    "str", "int", "float", "bool", "bytes", "list", "dict", "set", "tuple", "object", "date",
+    "datetime", "time", "decimal", "uuid",
+];
+
+const PYDANTIC_RESERVED: &[&str] = &[
+    "metadata",
+    "registry",
+    "dict",
+    "json",
+    "copy",
+    "schema",
+    "schema_json",
+    "construct",
+    "validate",
+    "parse_obj",
+    "parse_raw",
+    "parse_file",
+    "from_orm",
+    "update_forward_refs",
+    "fields",
+];
+
+const GENERATED_COLUMNS: &[&str] = &["id", "created_at", "updated_at"];
+
+/// Module and local names of the generated project that a resource of the same name would clash with.
+const RESERVED_RESOURCES: &[&str] = &[
+    "app",
+    "api",
+    "auth",
+    "base",
+    "config",
+    "database",
+    "db",
+    "dependencies",
+    "health",
+    "main",
+    "models",
+    "page",
+    "routers",
+    "schemas",
+    "services",
+    "session",
+    "settings",
+    "tests",
+    "types",
+    "user",
+    "payload",
+    "response",
+    "request",
+    "alembic",
+    "conftest",
+];
+
+/// Names imported into generated modules; a resource class must not shadow them.
+const RESERVED_CLASSES: &[&str] = &[
+    "Field",
+    "SQLModel",
+    "Session",
+    "AsyncSession",
+    "Depends",
+    "APIRouter",
+    "HTTPException",
+    "Query",
+    "Path",
+    "Response",
+    "Request",
+    "Decimal",
+    "UUID",
+    "Annotated",
+    "Any",
+    "Enum",
+    "StrEnum",
+    "AuthUser",
+    "Page",
+    "UTCDateTime",
+    "Settings",
+    "Base",
+    "Select",
+    "Status",
+    "Column",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(yaml: &str) -> Vec<Problem> {
+        validate("spec.yaml", yaml, None).unwrap_err().problems
+    }
+
+    fn one(yaml: &str) -> Problem {
+        let problems = problems(yaml);
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        problems.into_iter().next().unwrap()
+    }
+
+    const HEAD: &str = "project: { name: shop }\nresources:\n  item:\n    fields:\n";
+
+    #[test]
+    fn a_valid_spec_resolves_names_and_defaults() {
+        let yaml = "project: { name: shop-api }\nresources:\n  order_item:\n    owned: false\n    fields:\n      title: string:max=80\n      qty: { type: int, default: 1 }\n";
+        let project = validate("s", yaml, None).unwrap();
+        assert_eq!(project.name, "shop_api");
+        assert_eq!(project.slug, "shop-api");
+        let resource = &project.resources[0];
+        assert_eq!(resource.class_name, "OrderItem");
+        assert_eq!(resource.plural, "order_items");
+        assert_eq!(resource.route, "order-items");
+        assert!(!resource.owned);
+        assert_eq!(resource.fields[0].max_length, Some(80));
+        assert_eq!(resource.fields[1].default, Some(DefaultValue::Int(1)));
+    }
+
+    #[test]
+    fn yaml_syntax_errors_have_line_and_column() {
+        let problem = one("project:\n  name: [oops\n");
+        assert!(problem.message.starts_with("invalid YAML"), "{problem}");
+        assert!(problem.location.is_some());
+    }
+
+    #[test]
+    fn unknown_keys_suggest_the_nearest() {
+        let problem = one(&format!(
+            "{HEAD}      title: {{ type: string, max_lenght: 10 }}\n"
+        ));
+        assert_eq!(problem.path, "resources.item.fields.title.max_lenght");
+        assert_eq!(problem.hint.as_deref(), Some("did you mean `max_length`?"));
+        assert_eq!(problem.location, Some((5, 30)));
+    }
+
+    #[test]
+    fn unknown_types_list_the_valid_ones() {
+        let problem = one(&format!("{HEAD}      title: {{ type: strnig }}\n"));
+        assert_eq!(problem.path, "resources.item.fields.title.type");
+        assert!(problem.hint.unwrap().starts_with("did you mean `string`?"));
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let yaml = format!(
+            "{HEAD}      class: string\n      model_config: string\n      id: int\n      n: {{ type: int, default: abc }}\n"
+        );
+        let paths: Vec<String> = problems(&yaml).into_iter().map(|p| p.path).collect();
+        assert_eq!(
+            paths,
+            [
+                "resources.item.fields.class",
+                "resources.item.fields.model_config",
+                "resources.item.fields.id",
+                "resources.item.fields.n.default",
+            ]
+        );
+    }
+
+    #[test]
+    fn owned_resources_reserve_user_id() {
+        let problem = one(&format!("{HEAD}      user_id: string\n"));
+        assert!(problem.message.contains("generated column"));
+        let shared = "project: { name: shop }\nresources:\n  item:\n    owned: false\n    fields:\n      user_id: string\n";
+        assert!(validate("s", shared, None).is_ok());
+    }
+
+    #[test]
+    fn resource_names_must_be_identifiers() {
+        let problem =
+            one("project: { name: shop }\nresources:\n  ../evil:\n    fields: { a: string }\n");
+        assert!(
+            problem.message.contains("not a valid resource name"),
+            "{problem}"
+        );
+        assert!(
+            one("project: { name: shop }\nresources:\n  class:\n    fields: { a: string }\n")
+                .message
+                .contains("keyword")
+        );
+        assert!(
+            one("project: { name: shop }\nresources:\n  field:\n    fields: { a: string }\n")
+                .message
+                .contains("shadow")
+        );
+    }
+
+    #[test]
+    fn defaults_must_fit_their_type() {
+        assert!(
+            one(&format!(
+                "{HEAD}      s: {{ type: enum, values: [a, b], default: c }}\n"
+            ))
+            .message
+            .contains("not one of")
+        );
+        assert!(
+            one(&format!(
+                "{HEAD}      s: {{ type: string, max_length: 2, default: abc }}\n"
+            ))
+            .message
+            .contains("longer")
+        );
+        assert!(
+            one(&format!("{HEAD}      s: {{ type: bool, default: 1 }}\n"))
+                .message
+                .contains("does not fit")
+        );
+        assert!(
+            one(&format!(
+                "{HEAD}      s: {{ type: decimal, precision: 4, scale: 2, default: \"123.4\" }}\n"
+            ))
+            .message
+            .contains("does not fit decimal")
+        );
+        assert!(
+            one(&format!(
+                "{HEAD}      s: {{ type: date, default: \"2024-13-01\" }}\n"
+            ))
+            .message
+            .contains("does not fit")
+        );
+        assert!(
+            validate(
+                "s",
+                &format!("{HEAD}      s: {{ type: decimal, default: \"12.50\" }}\n"),
+                None
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn lengths_must_be_positive() {
+        let problem = one(&format!(
+            "{HEAD}      s: {{ type: string, max_length: -5 }}\n"
+        ));
+        assert_eq!(problem.path, "resources.item.fields.s.max_length");
+        assert!(problem.hint.unwrap().contains("from 1 to"));
+    }
+
+    #[test]
+    fn modifiers_belong_to_their_types() {
+        let problem = one(&format!("{HEAD}      s: {{ type: int, max_length: 5 }}\n"));
+        assert!(problem.message.contains("does not apply"));
+    }
+
+    #[test]
+    fn colliding_plurals_are_reported() {
+        let yaml = "project: { name: shop }\nresources:\n  person:\n    fields: { a: string }\n  human:\n    plural: people\n    fields: { a: string }\n";
+        assert!(one(yaml).message.contains("both have the plural"));
+    }
+
+    #[test]
+    fn the_command_line_name_wins() {
+        let project = validate("s", &format!("{HEAD}      s: string\n"), Some("other")).unwrap();
+        assert_eq!(project.name, "other");
+    }
+
+    #[test]
+    fn snake_identifiers() {
+        assert!(is_snake_identifier("order_item2"));
+        for bad in ["", "Order", "_x", "x_", "a__b", "a-b", "../evil", "1a"] {
+            assert!(!is_snake_identifier(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! Writing a plan to disk, all or nothing.
+//!
+//! Every path is checked to stay inside the root before anything is written. If a write fails
+//! halfway, the files already written are put back as they were (removed if they were new), and
+//! the folders this call created are removed.
+
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use crate::plan::PlannedFile;
+
+/// What a file held before we wrote it, so a failed write can be undone.
+enum Undo {
+    Restore(PathBuf, Vec<u8>),
+    Remove(PathBuf),
+    RemoveDir(PathBuf),
+}
+
+/// Writes every file under `root`, creating folders as needed. On error the disk is left as it was.
+pub fn write_all(root: &Path, files: &[PlannedFile]) -> Result<()> {
+    for file in files {
+        check_relative(&file.path)?;
+    }
+    let mut undo = Vec::new();
+    let result = files
+        .iter()
+        .try_for_each(|file| write_one(root, file, &mut undo));
+    if result.is_err() {
+        for step in undo.into_iter().rev() {
+            // Best effort: the original error is what the user needs to see.
+            let _ = match step {
+                Undo::Restore(path, bytes) => fs::write(path, bytes),
+                Undo::Remove(path) => fs::remove_file(path),
+                Undo::RemoveDir(path) => fs::remove_dir(path),
+            };
+        }
+    }
+    result
+}
+
+fn write_one(root: &Path, file: &PlannedFile, undo: &mut Vec<Undo>) -> Result<()> {
+    let path = root.join(&file.path);
+    if let Some(parent) = path.parent() {
+        create_dirs(parent, undo)?;
+    }
+    match fs::read(&path) {
+        Ok(bytes) => undo.push(Undo::Restore(path.clone(), bytes)),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            undo.push(Undo::Remove(path.clone()))
+        }
+        Err(err) => return Err(err).with_context(|| format!("failed to read {}", path.display())),
+    }
+    fs::write(&path, &file.contents).with_context(|| format!("failed to write {}", path.display()))
+}
+
+/// Like `create_dir_all`, remembering each folder it creates.
+fn create_dirs(dir: &Path, undo: &mut Vec<Undo>) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    if let Some(parent) = dir.parent() {
+        create_dirs(parent, undo)?;
+    }
+    fs::create_dir(dir).with_context(|| format!("failed to create folder {}", dir.display()))?;
+    undo.push(Undo::RemoveDir(dir.to_owned()));
+    Ok(())
+}
+
+/// A planned path must be relative and stay below the root.
+fn check_relative(path: &str) -> Result<()> {
+    let ok = !path.is_empty()
+        && Path::new(path)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
+    if !ok {
+        bail!("refusing to write `{path}`: it would land outside the project folder");
+    }
+    Ok(())
+}
+
+/// True when `dir` does not exist or holds nothing.
+pub fn is_empty_or_missing(dir: &Path) -> Result<bool> {
+    match fs::read_dir(dir) {
+        Ok(mut entries) => Ok(entries.next().is_none()),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(true),
+        Err(err) => Err(err).with_context(|| format!("failed to read folder {}", dir.display())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, contents: &str) -> PlannedFile {
+        PlannedFile {
+            path: path.into(),
+            contents: contents.into(),
+        }
+    }
+
+    #[test]
+    fn writes_nested_files() {
+        let dir = tempfile::tempdir().unwrap();
+        write_all(dir.path(), &[file("a/b/c.txt", "x")]).unwrap();
+        assert_eq!(
+            fs::read_to_string(dir.path().join("a/b/c.txt")).unwrap(),
+            "x"
+        );
+    }
+
+    #[test]
+    fn paths_outside_the_root_are_refused_before_writing() {
+        let dir = tempfile::tempdir().unwrap();
+        let err =
+            write_all(dir.path(), &[file("ok.txt", "x"), file("../evil.txt", "x")]).unwrap_err();
+        assert!(err.to_string().contains("outside"));
+        assert!(is_empty_or_missing(dir.path()).unwrap());
+    }
+
+    #[test]
+    fn a_failed_write_is_rolled_back() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("kept.txt"), "original").unwrap();
+        // `blocker` is a file, so writing `blocker/x.txt` fails after the first two writes.
+        fs::write(dir.path().join("blocker"), "").unwrap();
+        let files = [
+            file("kept.txt", "new"),
+            file("new/dir/n.txt", "n"),
+            file("blocker/x.txt", "x"),
+        ];
+        assert!(write_all(dir.path(), &files).is_err());
+        assert_eq!(
+            fs::read_to_string(dir.path().join("kept.txt")).unwrap(),
+            "original"
+        );
+        assert!(!dir.path().join("new").exists());
+    }
+}
