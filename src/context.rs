@@ -1,18 +1,527 @@
 //! The template context: the model, plus the Python each template needs, computed here so that
-//! templates hold no naming or type logic.
+//! templates hold no naming or type logic and their output is laid out as `ruff format` wants.
 
+use serde::Serialize;
 use tera::Context;
 
-use crate::model::{Project, Resource};
+use crate::model::{DefaultValue, Field, FieldType, Project, Resource, enum_member};
+use crate::python::{self, Imports};
+use crate::types;
+
+#[derive(Debug, Serialize)]
+struct ProjectView<'a> {
+    #[serde(flatten)]
+    project: &'a Project,
+    /// `from app.models.task import Task, TaskPriority` lines for `app/models/__init__.py`.
+    model_imports: String,
+    /// `__all__ = [...]` of `app/models/__init__.py`.
+    model_all: String,
+    /// `from app.routers import task, product` for `app/main.py`.
+    router_imports: String,
+    /// The first line of the initial migration's docstring.
+    migration_title: String,
+    /// Python string literals of the API's title and description.
+    title_literal: String,
+    description_literal: String,
+    /// The resources, with their Python views.
+    views: Vec<ResourceView<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct ResourceView<'a> {
+    #[serde(flatten)]
+    resource: &'a Resource,
+    /// `/api/order-items`, and the same as a Python literal.
+    path: String,
+    path_literal: String,
+    /// The 404 detail: "Order item not found".
+    not_found: String,
+    enums: Vec<EnumView>,
+    fields: Vec<FieldView>,
+    model_imports: String,
+    schema_imports: String,
+    service_imports: String,
+    router_imports: String,
+    /// Int fields bound their values to an `INTEGER` column's range.
+    uses_int32: bool,
+    /// `@field_validator(...)` over the fields that may be omitted from an update but not nulled.
+    reject_null: String,
+    /// Unique fields (their names), for the conflict handling and tests.
+    unique_fields: Vec<String>,
+    /// What a 409 says, as a Python literal: "a task with this title already exists".
+    conflict_literal: String,
+    /// Migration: the `op.create_table(...)` arguments after the columns, and the indexes.
+    table_constraints: Vec<String>,
+    indexes: Vec<IndexView>,
+    /// Tests: the 422 cases as `pytest.param(...)` lines.
+    invalid_cases: Vec<String>,
+    /// `REQUIRED = [...]` and `UNIQUE = [...]` of the tests.
+    required_list: String,
+    unique_list: String,
+    required_fields: Vec<String>,
+    has_defaults: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct EnumView {
+    class_name: String,
+    field: String,
+    members: Vec<(String, String)>,
+}
+
+#[derive(Debug, Serialize)]
+struct FieldView {
+    name: String,
+    optional: bool,
+    required: bool,
+    unique: bool,
+    /// `    title: str = Field(max_length=200)` in the table model.
+    model_line: String,
+    /// The same in the Base schema (what a client may write) and in the Update schema.
+    base_line: String,
+    update_line: String,
+    /// `        sa.Column("title", sa.String(length=200), nullable=False),` in the migration.
+    column_line: String,
+    /// Tests: a valid value (may use `n`), another one, and the default as the API returns it.
+    sample: String,
+    changed: String,
+    /// The test's check of what the row holds when the client leaves the field out.
+    default_assert: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct IndexView {
+    name: String,
+    column: String,
+    unique: bool,
+    create: String,
+    drop: String,
+}
 
 pub fn project(project: &Project) -> Context {
     let mut context = Context::new();
-    context.insert("project", project);
+    context.insert("project", &project_view(project));
     context
 }
 
 pub fn resource(project: &Project, resource: &Resource) -> Context {
-    let mut context = self::project(project);
-    context.insert("resource", resource);
+    let mut context = Context::new();
+    context.insert("project", &project_view(project));
+    context.insert("resource", &resource_view(resource));
     context
+}
+
+fn project_view(project: &Project) -> ProjectView<'_> {
+    let mut imports = Imports::default();
+    let mut all = vec!["metadata".to_owned()];
+    for resource in &project.resources {
+        let module = format!("app.models.{}", resource.name);
+        imports.add(&module, &resource.class_name);
+        all.push(resource.class_name.clone());
+        for field in resource.fields.iter().filter(|f| f.ty == FieldType::Enum) {
+            imports.add(&module, &field.enum_class(resource));
+            all.push(field.enum_class(resource));
+        }
+    }
+    all.sort_by(|a, b| python::member_cmp(a, b));
+    let mut routers: Vec<String> = project.resources.iter().map(|r| r.name.clone()).collect();
+    routers.sort_by(|a, b| python::natural_cmp(a, b));
+    let tables: Vec<&str> = project
+        .resources
+        .iter()
+        .map(|r| r.plural.as_str())
+        .collect();
+    let noun = if tables.len() == 1 { "table" } else { "tables" };
+    let migration_title = format!("Create the {} {noun}.", english_list(&tables));
+    ProjectView {
+        project,
+        model_imports: imports.render(),
+        model_all: python::string_list("__all__ = ", &all),
+        router_imports: python::from_import("app.routers", &routers),
+        migration_title: if migration_title.len() <= 80 {
+            migration_title
+        } else {
+            "Create the initial tables.".to_owned()
+        },
+        title_literal: python::string(&format!("{} API", project.title)),
+        description_literal: python::string(&project.description),
+        views: project.resources.iter().map(resource_view).collect(),
+    }
+}
+
+fn resource_view(resource: &Resource) -> ResourceView<'_> {
+    let mut model_imports = Imports::default();
+    model_imports.add("sqlmodel", "Field");
+    model_imports.add("app.models.base", "TableModel");
+    let mut schema_imports = Imports::default();
+    schema_imports
+        .add("pydantic", "BaseModel")
+        .add("pydantic", "ConfigDict");
+    schema_imports.add("datetime", "datetime");
+
+    let mut enums = Vec::new();
+    let mut fields = Vec::new();
+    let mut table_constraints = vec![python::call(
+        8,
+        "",
+        "sa.PrimaryKeyConstraint",
+        &[
+            "\"id\"".to_owned(),
+            format!("name=op.f(\"pk_{}\")", resource.plural),
+        ],
+        ",",
+    )];
+    let mut indexes = Vec::new();
+    if resource.owned {
+        indexes.push(index(resource, "user_id", false));
+    }
+    for field in &resource.fields {
+        let row = types::row(field.ty);
+        let enum_class = field.enum_class(resource);
+        let py_type = row.python.map_or_else(|| enum_class.clone(), str::to_owned);
+        if let Some((module, name)) = row.import {
+            model_imports.add(module, name);
+            schema_imports.add(module, name);
+        }
+        if field.ty == FieldType::Enum {
+            model_imports
+                .add("enum", "StrEnum")
+                .add("app.models.base", "enum_column");
+            schema_imports.add(&format!("app.models.{}", resource.name), &enum_class);
+            enums.push(EnumView {
+                class_name: enum_class.clone(),
+                field: field.name.clone(),
+                members: field
+                    .values
+                    .iter()
+                    .map(|v| (enum_member(v), v.clone()))
+                    .collect(),
+            });
+        }
+        if field.ty == FieldType::Text {
+            model_imports.add("sqlalchemy as sa", "");
+        }
+        let default = field
+            .default
+            .as_ref()
+            .map(|d| types::default_expr(d, &enum_class));
+        if matches!(field.default, Some(crate::model::DefaultValue::Date(_))) {
+            schema_imports.add("datetime", "date");
+        }
+
+        // The table model.
+        let mut model_args = Vec::new();
+        match (&default, field.optional) {
+            (Some(d), _) => model_args.push(format!("default={d}")),
+            (None, true) => model_args.push("default=None".into()),
+            (None, false) => {}
+        }
+        match field.ty {
+            FieldType::String => {
+                model_args.push(format!("max_length={}", field.max_length.unwrap_or(255)))
+            }
+            FieldType::Text => model_args.push("sa_type=sa.Text".into()),
+            FieldType::Decimal => {
+                model_args.push(format!("max_digits={}", field.precision.unwrap_or(10)));
+                model_args.push(format!("decimal_places={}", field.scale.unwrap_or(2)));
+            }
+            FieldType::Enum => model_args.push(format!("sa_type=enum_column({enum_class})")),
+            _ => {}
+        }
+        if field.unique {
+            model_args.push("unique=True".into());
+        }
+        if field.index {
+            model_args.push("index=True".into());
+        }
+        let model_type = if field.optional {
+            format!("{py_type} | None")
+        } else {
+            py_type.clone()
+        };
+        let model_line = declaration(&field.name, &model_type, &model_args);
+
+        // The schemas: Base (create and read) and Update (every field optional).
+        let input_type = match row.input {
+            Some((annotation, (module, name))) => {
+                schema_imports.add(module, name);
+                annotation.to_owned()
+            }
+            None => py_type.clone(),
+        };
+        let constraints = schema_constraints(field);
+        if !constraints.is_empty() {
+            schema_imports.add("pydantic", "Field");
+        }
+        let mut base_args = Vec::new();
+        match (&default, field.optional) {
+            (Some(d), _) => base_args.push(format!("default={d}")),
+            (None, true) => base_args.push("default=None".into()),
+            (None, false) => {}
+        }
+        base_args.extend(constraints.iter().cloned());
+        let base_type = if field.optional {
+            format!("{input_type} | None")
+        } else {
+            input_type.clone()
+        };
+        let base_line = declaration(&field.name, &base_type, &base_args);
+        let mut update_args = vec!["default=None".to_owned()];
+        update_args.extend(constraints);
+        let update_line = declaration(&field.name, &format!("{input_type} | None"), &update_args);
+
+        // The migration.
+        let column_args = vec![
+            python::string(&field.name),
+            types::migration_type(field),
+            format!("nullable={}", if field.optional { "True" } else { "False" }),
+        ];
+        let column_line = python::call(8, "", "sa.Column", &column_args, ",");
+        match (field.unique, field.index) {
+            (true, true) => indexes.push(index(resource, &field.name, true)),
+            (true, false) => table_constraints.push(python::call(
+                8,
+                "",
+                "sa.UniqueConstraint",
+                &[
+                    python::string(&field.name),
+                    format!("name=op.f(\"uq_{}_{}\")", resource.plural, field.name),
+                ],
+                ",",
+            )),
+            (false, true) => indexes.push(index(resource, &field.name, false)),
+            (false, false) => {}
+        }
+
+        fields.push(FieldView {
+            name: field.name.clone(),
+            optional: field.optional,
+            required: field.required(),
+            unique: field.unique,
+            model_line,
+            base_line,
+            update_line,
+            column_line,
+            sample: types::sample(field, &field.name.replace('_', " ")),
+            changed: types::changed(field, &field.name.replace('_', " ")),
+            default_assert: default_assert(field),
+        });
+    }
+    let uses_int32 = resource.fields.iter().any(|f| f.ty == FieldType::Int);
+    let not_nullable: Vec<String> = resource
+        .fields
+        .iter()
+        .filter(|f| !f.optional)
+        .map(|f| python::string(&f.name))
+        .collect();
+    let reject_null = if not_nullable.is_empty() {
+        String::new()
+    } else {
+        schema_imports.add("pydantic", "field_validator");
+        python::call(4, "@", "field_validator", &not_nullable, "")
+    };
+    let unique_fields: Vec<String> = resource
+        .fields
+        .iter()
+        .filter(|f| f.unique)
+        .map(|f| f.name.clone())
+        .collect();
+    let unique_words: Vec<&str> = unique_fields.iter().map(String::as_str).collect();
+    let invalid_cases = resource
+        .fields
+        .iter()
+        .flat_map(types::invalid)
+        .map(|(id, value)| {
+            let field = id.split('-').next().unwrap_or_default().to_owned();
+            python::call(
+                4,
+                "",
+                "pytest.param",
+                &[
+                    python::string(&field),
+                    value,
+                    format!("id={}", python::string(&id)),
+                ],
+                ",",
+            )
+        })
+        .collect();
+    let required: Vec<String> = resource
+        .fields
+        .iter()
+        .filter(|f| f.required())
+        .map(|f| f.name.clone())
+        .collect();
+    let path = format!("/api/{}", resource.route);
+    ResourceView {
+        path_literal: python::string(&path),
+        path,
+        not_found: format!("{} not found", capitalize(&resource.label)),
+        enums,
+        uses_int32,
+        reject_null,
+        conflict_literal: python::string(&format!(
+            "a {} with this {} already exists",
+            resource.label,
+            english_list(&unique_words).replace(" and ", " or ")
+        )),
+        unique_list: python::string_list("UNIQUE = ", &unique_fields),
+        unique_fields,
+        table_constraints,
+        indexes,
+        invalid_cases,
+        required_list: if required.is_empty() {
+            "REQUIRED: list[str] = []".to_owned()
+        } else {
+            python::string_list("REQUIRED = ", &required)
+        },
+        required_fields: required,
+        service_imports: service_imports(resource),
+        router_imports: router_imports(resource),
+        has_defaults: resource.fields.iter().any(|f| !f.required()),
+        model_imports: model_imports.render(),
+        schema_imports: schema_imports.render(),
+        fields,
+        resource,
+    }
+}
+
+/// `    name: type = Field(args)`, or `= value` when the only argument is the default.
+fn declaration(name: &str, annotation: &str, args: &[String]) -> String {
+    let head = format!("{name}: {annotation}");
+    match args {
+        [] => format!("    {head}"),
+        [only] if only.starts_with("default=") => {
+            format!("    {head} = {}", &only["default=".len()..])
+        }
+        _ => python::call(4, &format!("{head} = "), "Field", args, ""),
+    }
+}
+
+/// Pydantic constraints that mirror what the column can hold.
+fn schema_constraints(field: &Field) -> Vec<String> {
+    match field.ty {
+        FieldType::String => vec![format!("max_length={}", field.max_length.unwrap_or(255))],
+        FieldType::Int => vec!["ge=_INT32_MIN".into(), "le=_INT32_MAX".into()],
+        FieldType::Float => vec!["allow_inf_nan=False".into()],
+        FieldType::Decimal => vec![
+            format!("max_digits={}", field.precision.unwrap_or(10)),
+            format!("decimal_places={}", field.scale.unwrap_or(2)),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+fn index(resource: &Resource, column: &str, unique: bool) -> IndexView {
+    let name = format!("ix_{}_{column}", resource.plural);
+    let args = vec![
+        format!("op.f({})", python::string(&name)),
+        python::string(&resource.plural),
+        format!("[{}]", python::string(column)),
+        format!("unique={}", if unique { "True" } else { "False" }),
+    ];
+    let drop_args = vec![
+        format!("op.f({})", python::string(&name)),
+        format!("table_name={}", python::string(&resource.plural)),
+    ];
+    IndexView {
+        create: python::call(4, "", "op.create_index", &args, ""),
+        drop: python::call(4, "", "op.drop_index", &drop_args, ""),
+        name,
+        column: column.to_owned(),
+        unique,
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn english_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+fn service_imports(resource: &Resource) -> String {
+    let mut imports = Imports::default();
+    imports.add("collections.abc", "Sequence");
+    if resource.fields.iter().any(|f| f.unique) {
+        imports.add("sqlalchemy.exc", "IntegrityError");
+    }
+    imports
+        .add("sqlmodel", "col")
+        .add("sqlmodel", "func")
+        .add("sqlmodel", "select")
+        .add("sqlmodel.ext.asyncio.session", "AsyncSession")
+        .add("app.models.base", "utcnow")
+        .add(
+            &format!("app.models.{}", resource.name),
+            &resource.class_name,
+        )
+        .add(
+            &format!("app.schemas.{}", resource.name),
+            &format!("{}Create", resource.class_name),
+        )
+        .add(
+            &format!("app.schemas.{}", resource.name),
+            &format!("{}Update", resource.class_name),
+        );
+    imports.render()
+}
+
+fn router_imports(resource: &Resource) -> String {
+    let mut imports = Imports::default();
+    for name in [
+        "APIRouter",
+        "HTTPException",
+        "Request",
+        "Response",
+        "status",
+    ] {
+        imports.add("fastapi", name);
+    }
+    imports.add("sqlmodel.ext.asyncio.session", "AsyncSession");
+    for name in ["CurrentUser", "IdPath", "PageQuery", "SessionDep"] {
+        imports.add("app.dependencies", name);
+    }
+    if resource.owned {
+        imports.add("app.dependencies", "AuthUser");
+    }
+    let schemas = format!("app.schemas.{}", resource.name);
+    imports
+        .add(
+            &format!("app.models.{}", resource.name),
+            &resource.class_name,
+        )
+        .add("app.schemas.page", "Page")
+        .add(&schemas, &format!("{}Create", resource.class_name))
+        .add(&schemas, &format!("{}Read", resource.class_name))
+        .add(&schemas, &format!("{}Update", resource.class_name))
+        .add("app.services", &format!("{} as service", resource.name));
+    imports.render()
+}
+
+/// What the tests expect in a row when the client leaves a field out.
+fn default_assert(field: &Field) -> Option<String> {
+    let key = python::string(&field.name);
+    match &field.default {
+        None if field.optional => Some(format!("assert row[{key}] is None")),
+        None => None,
+        Some(DefaultValue::Bool(b)) => Some(format!(
+            "assert row[{key}] is {}",
+            if *b { "True" } else { "False" }
+        )),
+        Some(default) => Some(format!(
+            "assert row[{key}] == {}",
+            types::default_json(default)
+        )),
+    }
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }

@@ -57,7 +57,7 @@ fn write_one(root: &Path, file: &PlannedFile, undo: &mut Vec<Undo>) -> Result<()
 
 /// Like `create_dir_all`, remembering each folder it creates.
 fn create_dirs(dir: &Path, undo: &mut Vec<Undo>) -> Result<()> {
-    if dir.is_dir() {
+    if dir.as_os_str().is_empty() || dir.is_dir() {
         return Ok(());
     }
     if let Some(parent) = dir.parent() {

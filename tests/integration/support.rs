@@ -1,0 +1,40 @@
+//! Small builders the tests share.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn example(name: &str) -> PathBuf {
+    repo_root().join("examples").join(name)
+}
+
+/// The backendgen binary, run in `dir`.
+pub fn backendgen(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("backendgen").expect("the binary is built");
+    cmd.current_dir(dir);
+    cmd
+}
+
+/// Every file below `dir`, sorted, as `(relative path, contents)`.
+pub fn read_tree(dir: &Path) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read_to_string(e.path()).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
