@@ -23,6 +23,8 @@ struct ProjectView<'a> {
     /// Python string literals of the API's title and description.
     title_literal: String,
     description_literal: String,
+    /// `description="..."` for `app/main.py`, split over lines when long.
+    description_expr: String,
     /// The resources, with their Python views.
     views: Vec<ResourceView<'a>>,
 }
@@ -143,8 +145,9 @@ fn project_view(project: &Project) -> ProjectView<'_> {
         } else {
             "Create the initial tables.".to_owned()
         },
-        title_literal: python::string(&format!("{} API", project.title)),
+        title_literal: python::string(&project.title),
         description_literal: python::string(&project.description),
+        description_expr: python::long_string(8, "description=", &project.description, ","),
         views: project.resources.iter().map(resource_view).collect(),
     }
 }
@@ -360,11 +363,7 @@ fn resource_view(resource: &Resource) -> ResourceView<'_> {
         enums,
         uses_int32,
         reject_null,
-        conflict_literal: python::string(&format!(
-            "a {} with this {} already exists",
-            resource.label,
-            english_list(&unique_words).replace(" and ", " or ")
-        )),
+        conflict_literal: python::string(&conflict_message(resource, &unique_words)),
         unique_list: python::string_list("UNIQUE = ", &unique_fields),
         unique_fields,
         table_constraints,
@@ -392,7 +391,13 @@ fn declaration(name: &str, annotation: &str, args: &[String]) -> String {
     match args {
         [] => format!("    {head}"),
         [only] if only.starts_with("default=") => {
-            format!("    {head} = {}", &only["default=".len()..])
+            let value = &only["default=".len()..];
+            let line = format!("    {head} = {value}");
+            if line.chars().count() <= python::LINE_LENGTH {
+                line
+            } else {
+                format!("    {head} = (\n        {value}\n    )")
+            }
         }
         _ => python::call(4, &format!("{head} = "), "Field", args, ""),
     }
@@ -523,5 +528,25 @@ fn capitalize(text: &str) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
+    }
+}
+
+/// "a product with this name or sku already exists", or a shorter message when that is long.
+fn conflict_message(resource: &Resource, unique: &[&str]) -> String {
+    let full = format!(
+        "a {} with this {} already exists",
+        resource.label,
+        english_list(unique)
+            .replace(" and ", " or ")
+            .replace(", ", " or ")
+            .replace('_', " ")
+    );
+    if full.len() <= 64 {
+        full
+    } else {
+        format!(
+            "a {} with one of these values already exists",
+            resource.label
+        )
     }
 }

@@ -14,7 +14,7 @@ pub struct Project {
     pub name: String,
     /// kebab-case, for the Python distribution name: `shop-api`.
     pub slug: String,
-    /// Human title: `Shop Api`.
+    /// The API's title: `Shop API` (for `shop` and for `shop_api`).
     pub title: String,
     pub description: String,
     pub orm: Orm,

@@ -6,12 +6,21 @@ pub const LINE_LENGTH: usize = 88;
 
 /// A Python string literal in double quotes, as ruff format writes it.
 pub fn string(value: &str) -> String {
+    // ruff keeps double quotes unless that would need more escapes than single quotes.
+    let quote = if value.contains('"') && !value.contains('\'') {
+        '\''
+    } else {
+        '"'
+    };
     let mut out = String::with_capacity(value.len() + 2);
-    out.push('"');
+    out.push(quote);
     for c in value.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
@@ -19,7 +28,36 @@ pub fn string(value: &str) -> String {
             c => out.push(c),
         }
     }
-    out.push('"');
+    out.push(quote);
+    out
+}
+
+/// `head` then a string, on one line when it fits, else as parenthesized implicit
+/// concatenation of chunks split at spaces (ruff format neither splits nor joins those).
+pub fn long_string(indent: usize, head: &str, value: &str, suffix: &str) -> String {
+    let pad = " ".repeat(indent);
+    let line = format!("{pad}{head}{}{suffix}", string(value));
+    if line.chars().count() <= LINE_LENGTH {
+        return line;
+    }
+    let inner = " ".repeat(indent + 4);
+    let room = LINE_LENGTH - indent - 4 - 2;
+    let mut chunks: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in value.split_inclusive(' ') {
+        if !current.is_empty() && string(&format!("{current}{word}")).chars().count() > room + 2 {
+            chunks.push(std::mem::take(&mut current));
+        }
+        current.push_str(word);
+    }
+    if !current.is_empty() {
+        chunks.push(current);
+    }
+    let mut out = format!("{pad}{head}(\n");
+    for chunk in chunks {
+        out.push_str(&format!("{inner}{}\n", string(&chunk)));
+    }
+    out.push_str(&format!("{pad}){suffix}"));
     out
 }
 
@@ -57,7 +95,21 @@ mod tests {
     #[test]
     fn strings_use_double_quotes_and_escape() {
         assert_eq!(string("it's"), "\"it's\"");
-        assert_eq!(string("say \"hi\"\n"), "\"say \\\"hi\\\"\\n\"");
+        assert_eq!(string("say \"hi\"\n"), "'say \"hi\"\\n'");
+        assert_eq!(string("it's \"x\""), "\"it's \\\"x\\\"\"");
+    }
+
+    #[test]
+    fn long_strings_are_split_at_spaces() {
+        let text = "word ".repeat(30);
+        let out = long_string(8, "description=", text.trim_end(), ",");
+        assert!(out.starts_with("        description=(\n            \"word word"));
+        assert!(out.ends_with("\n        ),"));
+        assert!(
+            out.lines().all(|l| l.chars().count() <= LINE_LENGTH),
+            "{out}"
+        );
+        assert_eq!(long_string(4, "x=", "short", ""), "    x=\"short\"");
     }
 
     #[test]

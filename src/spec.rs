@@ -101,7 +101,7 @@ pub enum RawFieldEntry {
     /// `type[:modifier...]`, as `--field` takes it without the name: `text:optional`,
     /// `enum(low,high)=low`, `datetime:optional:index`.
     Shorthand(String),
-    Full(RawField),
+    Full(Box<RawField>),
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]

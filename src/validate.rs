@@ -60,6 +60,16 @@ pub fn validate(source: &str, text: &str, name: Option<&str>) -> Result<Project,
     }
 }
 
+/// `tasks` -> `Tasks API`, `shop_api` -> `Shop API`.
+fn api_title(name: &str) -> String {
+    let title = name.to_title_case();
+    match title.strip_suffix(" Api") {
+        Some(stem) => format!("{stem} API"),
+        None if title == "Api" => "API".to_owned(),
+        None => format!("{title} API"),
+    }
+}
+
 /// serde_yaml appends " at line L column C" to its messages; the location is reported apart.
 fn strip_location(message: &str) -> String {
     match message.find(" at line ") {
@@ -78,9 +88,7 @@ impl Validator {
     }
 
     fn spec(&mut self, root: &Value, name_override: Option<&str>) -> Option<Project> {
-        let Some(root) = self.mapping(root, "") else {
-            return None;
-        };
+        let root = self.mapping(root, "")?;
         self.keys(root, SPEC_KEYS, "");
         let project: Option<RawProject> = match root.get("project") {
             Some(node) => self.node(node, PROJECT_KEYS, "project"),
@@ -114,10 +122,8 @@ impl Validator {
         let name = name?;
         Some(Project {
             slug: name.replace('_', "-"),
-            title: name.to_title_case(),
-            description: project
-                .description
-                .unwrap_or_else(|| format!("{} API", name.to_title_case())),
+            title: api_title(&name),
+            description: project.description.unwrap_or_else(|| api_title(&name)),
             name,
             orm: project.orm.unwrap_or_default(),
             mode: project.mode.unwrap_or_default(),
@@ -183,6 +189,19 @@ impl Validator {
         let has_fields = shallow.remove("fields").is_some_and(|f| !f.is_null());
         let raw: RawResource = self.node(&Value::Mapping(shallow), RESOURCE_KEYS, &path)?;
         let plural = match &raw.plural {
+            Some(plural) if plural.len() > MAX_PLURAL => {
+                self.report(
+                    Problem::new(
+                        format!("{path}.plural"),
+                        format!(
+                            "`{plural}` is {} characters long; plurals have at most {MAX_PLURAL}",
+                            plural.len()
+                        ),
+                    )
+                    .hint("shorten it: it names the table and its indexes"),
+                );
+                None
+            }
             Some(plural) if !is_snake_identifier(plural) => {
                 self.report(
                     Problem::new(
@@ -276,7 +295,17 @@ impl Validator {
                 names.push(format!("{}{suffix}", resource.class_name));
             }
             for field in resource.fields.iter().filter(|f| f.ty == FieldType::Enum) {
-                names.push(field.enum_class(resource));
+                let class = field.enum_class(resource);
+                if class.len() > MAX_ENUM_CLASS {
+                    self.report(
+                        Problem::new(
+                            format!("resources.{}.fields.{}", resource.name, field.name),
+                            format!("the enum class `{class}` would be {} characters long; at most {MAX_ENUM_CLASS} fit the generated code", class.len()),
+                        )
+                        .hint("shorten the field's or the resource's name"),
+                    );
+                }
+                names.push(class);
             }
             for class in names {
                 if let Some(other) = classes.insert(class.clone(), resource.name.clone())
@@ -306,6 +335,13 @@ impl Validator {
             self.report(
                 Problem::new(path, format!("`{name}` is a Python keyword or builtin, and would break the generated code"))
                     .hint(format!("choose a more specific name, e.g. `{name}_entry`")),
+            );
+            return false;
+        }
+        if name.len() > MAX_RESOURCE_NAME {
+            self.report(
+                Problem::new(path, format!("`{name}` is {} characters long; resource names have at most {MAX_RESOURCE_NAME}", name.len()))
+                    .hint("shorten it: table, index and class names are built from it, and databases limit their length"),
             );
             return false;
         }
@@ -339,6 +375,11 @@ impl Validator {
                 Problem::new(path, format!("`{name}` is not a valid field name")).hint(
                     "use snake_case: lowercase letters, digits and `_`, starting with a letter",
                 ),
+            )
+        } else if name.len() > MAX_FIELD_NAME {
+            Some(
+                Problem::new(path, format!("`{name}` is {} characters long; field names have at most {MAX_FIELD_NAME}", name.len()))
+                    .hint("shorten it: index and constraint names are built from it, and databases limit their length"),
             )
         } else if PYTHON_KEYWORDS.contains(&name) {
             Some(
@@ -460,6 +501,18 @@ impl Validator {
             }
             (None, _) => Vec::new(),
         };
+        if raw.unique == Some(true) && matches!(ty, FieldType::Bool | FieldType::Enum) {
+            self.report(
+                Problem::new(
+                    format!("{path}.unique"),
+                    format!(
+                        "a unique `{}` column could hold only as many rows as it has values",
+                        ty.name()
+                    ),
+                )
+                .hint("did you mean `index: true`?"),
+            );
+        }
         let mut field = Field {
             name: name.to_owned(),
             ty,
@@ -579,6 +632,12 @@ impl Validator {
                             ),
                         )
                         .hint("shorten the default or raise `max_length`"),
+                    );
+                }
+                if s.chars().count() > MAX_TEXT_DEFAULT {
+                    return self.reject(
+                        Problem::new(path, format!("default is {} characters long; text defaults have at most {MAX_TEXT_DEFAULT}", s.chars().count()))
+                            .hint("keep defaults short; longer text belongs in the data, not the schema"),
                     );
                 }
                 DefaultValue::Str(s.clone())
@@ -807,6 +866,14 @@ const PYDANTIC_RESERVED: &[&str] = &[
     "update_forward_refs",
     "fields",
 ];
+
+/// Length limits: index names (`ix_<plural>_<field>`) must stay within PostgreSQL's 63
+/// characters, and generated lines within ruff's 88.
+const MAX_RESOURCE_NAME: usize = 24;
+const MAX_PLURAL: usize = 28;
+const MAX_FIELD_NAME: usize = 30;
+const MAX_ENUM_CLASS: usize = 32;
+const MAX_TEXT_DEFAULT: usize = 40;
 
 const GENERATED_COLUMNS: &[&str] = &["id", "created_at", "updated_at"];
 
@@ -1038,6 +1105,25 @@ mod tests {
     fn the_command_line_name_wins() {
         let project = validate("s", &format!("{HEAD}      s: string\n"), Some("other")).unwrap();
         assert_eq!(project.name, "other");
+    }
+
+    #[test]
+    fn names_have_length_limits() {
+        let long = "a".repeat(25);
+        assert!(
+            one(&format!(
+                "project: {{ name: shop }}\nresources:\n  {long}:\n    fields: {{ a: string }}\n"
+            ))
+            .message
+            .contains("at most 24")
+        );
+        assert!(
+            one(&format!("{HEAD}      {}: string\n", "b".repeat(31)))
+                .message
+                .contains("at most 30")
+        );
+        let enum_field = format!("{HEAD}      {}: enum(a,b)\n", "c".repeat(30));
+        assert!(one(&enum_field).message.contains("enum class"));
     }
 
     #[test]

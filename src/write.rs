@@ -63,8 +63,14 @@ fn create_dirs(dir: &Path, undo: &mut Vec<Undo>) -> Result<()> {
     if let Some(parent) = dir.parent() {
         create_dirs(parent, undo)?;
     }
-    fs::create_dir(dir).with_context(|| format!("failed to create folder {}", dir.display()))?;
-    undo.push(Undo::RemoveDir(dir.to_owned()));
+    match fs::create_dir(dir) {
+        Ok(()) => undo.push(Undo::RemoveDir(dir.to_owned())),
+        // Someone else made it meanwhile: not ours to remove.
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => {}
+        Err(err) => {
+            return Err(err).with_context(|| format!("failed to create folder {}", dir.display()));
+        }
+    }
     Ok(())
 }
 

@@ -230,6 +230,13 @@ fn shop_example_passes_its_gates() {
     all_gates("shop", &fs::read_to_string(example("shop.yaml")).unwrap());
 }
 
+/// The longest names and tightest constraints the validator allows still give a green project.
+#[test]
+fn edge_cases_pass_their_gates() {
+    let spec = repo_root().join("tests/specs/edge_cases.yaml");
+    all_gates("edge_cases_api", &fs::read_to_string(spec).unwrap());
+}
+
 #[test]
 fn every_example_has_an_end_to_end_test() {
     let covered = ["tasks.yaml", "shop.yaml"];
