@@ -100,15 +100,17 @@ struct IndexView {
     drop: String,
 }
 
+/// The context of the templates rendered once per project.
 pub fn project(project: &Project) -> Context {
     let mut context = Context::new();
     context.insert("project", &project_view(project));
     context
 }
 
-pub fn resource(project: &Project, resource: &Resource) -> Context {
+/// The context of the templates rendered once per resource: that resource alone, so the cost
+/// of a project grows linearly with its resources.
+pub fn resource(resource: &Resource) -> Context {
     let mut context = Context::new();
-    context.insert("project", &project_view(project));
     context.insert("resource", &resource_view(resource));
     context
 }

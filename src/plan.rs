@@ -37,7 +37,7 @@ pub fn project(project: &Project, spec_text: &str) -> Result<Plan> {
         });
     }
     for resource in &project.resources {
-        let resource_context = context::resource(project, resource);
+        let resource_context = context::resource(resource);
         for (template, output) in renderer.templates(Scope::Resource) {
             let contents = renderer.render(template, &resource_context)?;
             let path = output

@@ -16,13 +16,15 @@ pub fn run(args: &CheckArgs) -> Result<()> {
     Ok(())
 }
 
-/// `project tasks: 1 resource (task: 5 fields, owned)`.
+/// `project tasks: 1 resource (task: 5 fields, owned)`; past six resources, "and N more".
 pub fn summary(project: &Project) -> String {
+    const LISTED: usize = 6;
     let count = project.resources.len();
     let noun = if count == 1 { "resource" } else { "resources" };
-    let resources: Vec<String> = project
+    let mut resources: Vec<String> = project
         .resources
         .iter()
+        .take(LISTED)
         .map(|r| {
             let fields = r.fields.len();
             let field_noun = if fields == 1 { "field" } else { "fields" };
@@ -30,6 +32,9 @@ pub fn summary(project: &Project) -> String {
             format!("{}: {fields} {field_noun}, {ownership}", r.name)
         })
         .collect();
+    if count > LISTED {
+        resources.push(format!("and {} more", count - LISTED));
+    }
     format!(
         "project {}: {count} {noun} ({})",
         project.name,
