@@ -19,6 +19,10 @@ pub struct Cli {
 pub enum Command {
     /// Render a new project from a spec (the embedded tasks API when no --spec is given).
     New(NewArgs),
+    /// Add a resource to a project made by `new`: its files, its migration and the wiring.
+    AddResource(AddResourceArgs),
+    /// Undo `add-resource`: remove a resource's unmodified files, unwire it, drop its table.
+    RemoveResource(RemoveResourceArgs),
     /// Validate a spec and report every problem in it; writes nothing.
     Check(CheckArgs),
     /// Print the JSON Schema of the spec format, for editor completion.
@@ -48,4 +52,44 @@ pub struct CheckArgs {
     /// The spec to check (default: ./backendgen.yaml).
     #[arg(value_name = "FILE")]
     pub file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct AddResourceArgs {
+    /// The resource's singular snake_case name (`project`, `order_item`).
+    pub name: String,
+    /// A field as `name:type[:modifier...]`, e.g. `title:string:max=200`, `done:bool=false`,
+    /// `status:enum(open,closed)=open`; repeat for each field.
+    #[arg(long = "field", value_name = "F", conflicts_with = "spec")]
+    pub fields: Vec<String>,
+    /// A YAML file with the resource's definition in the spec's format (`fields:`, `owned:`...).
+    #[arg(long, value_name = "FILE")]
+    pub spec: Option<PathBuf>,
+    /// The project (default: the current directory).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub project: PathBuf,
+    /// Rows belong to the user who created them (the default).
+    #[arg(long, conflicts_with = "shared")]
+    pub owned: bool,
+    /// Every signed-in user sees and changes every row.
+    #[arg(long)]
+    pub shared: bool,
+    /// Print the diff of every file it would create or change, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Overwrite files that exist with other content, keeping each as FILE.orig.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RemoveResourceArgs {
+    /// The resource to remove.
+    pub name: String,
+    /// The project (default: the current directory).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub project: PathBuf,
+    /// Print the diff of every file it would delete or change, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }

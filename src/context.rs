@@ -38,6 +38,8 @@ struct ResourceView<'a> {
     path_literal: String,
     /// The 404 detail: "Order item not found".
     not_found: String,
+    /// The resource's row in the generated README's table of endpoints.
+    readme_row: String,
     enums: Vec<EnumView>,
     fields: Vec<FieldView>,
     model_imports: String,
@@ -115,16 +117,36 @@ pub fn resource(resource: &Resource) -> Context {
     context
 }
 
+/// The context of a migration that creates or drops one resource's table.
+pub fn migration(resource: &Resource, revision: &str, down_revision: &str) -> Context {
+    let mut context = Context::new();
+    context.insert("view", &resource_view(resource));
+    context.insert("revision", revision);
+    context.insert("down_revision", down_revision);
+    context
+}
+
+/// The Python names `app/models/__init__.py` exports for a resource: its table model and enums.
+pub fn model_exports(resource: &Resource) -> Vec<String> {
+    let mut names = vec![resource.class_name.clone()];
+    names.extend(
+        resource
+            .fields
+            .iter()
+            .filter(|f| f.ty == FieldType::Enum)
+            .map(|f| f.enum_class(resource)),
+    );
+    names
+}
+
 fn project_view(project: &Project) -> ProjectView<'_> {
     let mut imports = Imports::default();
     let mut all = vec!["metadata".to_owned()];
     for resource in &project.resources {
         let module = format!("app.models.{}", resource.name);
-        imports.add(&module, &resource.class_name);
-        all.push(resource.class_name.clone());
-        for field in resource.fields.iter().filter(|f| f.ty == FieldType::Enum) {
-            imports.add(&module, &field.enum_class(resource));
-            all.push(field.enum_class(resource));
+        for name in model_exports(resource) {
+            imports.add(&module, &name);
+            all.push(name);
         }
     }
     all.sort_by(|a, b| python::member_cmp(a, b));
@@ -362,6 +384,7 @@ fn resource_view(resource: &Resource) -> ResourceView<'_> {
         path_literal: python::string(&path),
         path,
         not_found: format!("{} not found", capitalize(&resource.label)),
+        readme_row: readme_row(resource),
         enums,
         uses_int32,
         reject_null,
@@ -551,4 +574,18 @@ fn conflict_message(resource: &Resource, unique: &[&str]) -> String {
             resource.label
         )
     }
+}
+
+/// `| tasks | yes: ... | `/api/tasks`, `/api/tasks/{id}` |`
+pub fn readme_row(resource: &Resource) -> String {
+    let owned = if resource.owned {
+        "yes: each user sees only their own rows"
+    } else {
+        "no: every signed-in user sees every row"
+    };
+    let path = format!("/api/{}", resource.route);
+    format!(
+        "| {} | {owned} | `{path}`, `{path}/{{id}}` |",
+        resource.label_plural
+    )
 }

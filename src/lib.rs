@@ -7,10 +7,14 @@
 pub mod cli;
 pub mod commands;
 pub mod context;
+pub mod inject;
 pub mod locate;
+pub mod manifest;
+pub mod migrations;
 pub mod model;
 pub mod plan;
 pub mod problem;
+pub mod project;
 pub mod python;
 pub mod render;
 pub mod shorthand;
@@ -26,6 +30,8 @@ pub const DEFAULT_SPEC: &str = include_str!("../examples/tasks.yaml");
 pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
     match cli.command {
         cli::Command::New(args) => commands::new::run(&args),
+        cli::Command::AddResource(args) => commands::add_resource::run(&args),
+        cli::Command::RemoveResource(args) => commands::remove_resource::run(&args),
         cli::Command::Check(args) => commands::check::run(&args),
         cli::Command::Schema => {
             print!("{}", spec::json_schema());

@@ -3,7 +3,8 @@
 use anyhow::Result;
 
 use crate::context;
-use crate::model::Project;
+use crate::manifest::Manifest;
+use crate::model::{Project, Resource};
 use crate::render::{Renderer, Scope};
 
 /// One file to write: its path relative to the project root (with `/`), and its contents.
@@ -37,14 +38,7 @@ pub fn project(project: &Project, spec_text: &str) -> Result<Plan> {
         });
     }
     for resource in &project.resources {
-        let resource_context = context::resource(resource);
-        for (template, output) in renderer.templates(Scope::Resource) {
-            let contents = renderer.render(template, &resource_context)?;
-            let path = output
-                .replace("__resource__", &resource.name)
-                .replace("__plural__", &resource.plural);
-            files.push(PlannedFile { path, contents });
-        }
+        files.extend(resource_files(&renderer, resource)?);
     }
     files.push(PlannedFile {
         path: "backendgen.yaml".to_owned(),
@@ -52,6 +46,43 @@ pub fn project(project: &Project, spec_text: &str) -> Result<Plan> {
     });
     // Empty renders are templates that do not apply to this project (e.g. a sync-only module).
     files.retain(|f| !f.contents.is_empty() || f.path.ends_with("__init__.py"));
+    let mut manifest = Manifest::new();
+    for file in &files {
+        manifest.record(file);
+    }
+    files.push(manifest.to_file());
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Plan { files })
+}
+
+/// The files of one resource (model, schemas, service, router, tests), as `new` renders them.
+pub fn resource_files(renderer: &Renderer, resource: &Resource) -> Result<Vec<PlannedFile>> {
+    let context = context::resource(resource);
+    renderer
+        .templates(Scope::Resource)
+        .into_iter()
+        .map(|(template, output)| {
+            let contents = renderer.render(template, &context)?;
+            let path = output
+                .replace("__resource__", &resource.name)
+                .replace("__plural__", &resource.plural);
+            Ok(PlannedFile { path, contents })
+        })
+        .collect()
+}
+
+/// A migration of one resource's table (`migrations/add_resource.py.tera` or
+/// `migrations/drop_resource.py.tera`) at `path`, chained onto `down_revision`.
+pub fn migration(
+    renderer: &Renderer,
+    template: &str,
+    resource: &Resource,
+    (revision, path): (&str, &str),
+    down_revision: &str,
+) -> Result<PlannedFile> {
+    let context = context::migration(resource, revision, down_revision);
+    Ok(PlannedFile {
+        path: path.to_owned(),
+        contents: renderer.render(template, &context)?,
+    })
 }

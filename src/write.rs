@@ -24,8 +24,14 @@ enum Undo {
 /// Folders are made first; files are then written by a few threads, since creating a file costs
 /// a disk round trip that threads overlap (a 100-resource project has over 500 files).
 pub fn write_all(root: &Path, files: &[PlannedFile]) -> Result<()> {
-    for file in files {
-        check_relative(&file.path)?;
+    apply(root, files, &[])
+}
+
+/// Writes `files` and deletes `deletions` (relative paths) under `root`, all or nothing: if any
+/// step fails, every file written or deleted is put back and new folders are removed.
+pub fn apply(root: &Path, files: &[PlannedFile], deletions: &[String]) -> Result<()> {
+    for path in files.iter().map(|f| &f.path).chain(deletions) {
+        check_relative(path)?;
     }
     let mut dir_undo = Vec::new();
     let mut created = HashSet::new();
@@ -70,6 +76,11 @@ pub fn write_all(root: &Path, files: &[PlannedFile]) -> Result<()> {
             }
         }
     }
+    if result.is_ok() {
+        result = deletions
+            .iter()
+            .try_for_each(|path| delete_one(&root.join(path), &mut file_undo));
+    }
     if result.is_err() {
         for step in file_undo
             .into_iter()
@@ -85,6 +96,13 @@ pub fn write_all(root: &Path, files: &[PlannedFile]) -> Result<()> {
         }
     }
     result
+}
+
+fn delete_one(path: &Path, undo: &mut Vec<Undo>) -> Result<()> {
+    let bytes = fs::read(path).with_context(|| format!("failed to read {}", path.display()))?;
+    fs::remove_file(path).with_context(|| format!("failed to remove {}", path.display()))?;
+    undo.push(Undo::Restore(path.to_owned(), bytes));
+    Ok(())
 }
 
 fn write_one(
@@ -203,6 +221,20 @@ mod tests {
         );
         assert!(!dir.path().join("new").exists());
         assert!(dir.path().join("taken.txt").is_dir());
+    }
+
+    #[test]
+    fn deletions_are_undone_when_a_write_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("gone.txt"), "mine").unwrap();
+        fs::create_dir(dir.path().join("taken.txt")).unwrap();
+        assert!(apply(dir.path(), &[file("taken.txt", "x")], &["gone.txt".into()]).is_err());
+        assert_eq!(
+            fs::read_to_string(dir.path().join("gone.txt")).unwrap(),
+            "mine"
+        );
+        apply(dir.path(), &[file("new.txt", "n")], &["gone.txt".into()]).unwrap();
+        assert!(!dir.path().join("gone.txt").exists());
     }
 
     #[test]

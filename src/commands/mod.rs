@@ -1,7 +1,9 @@
 //! One module per subcommand; each turns parsed arguments into the pipeline's stages.
 
+pub mod add_resource;
 pub mod check;
 pub mod new;
+pub mod remove_resource;
 
 use std::fs;
 use std::path::Path;

@@ -1,0 +1,264 @@
+//! `backendgen add-resource NAME`: grow a live project by one resource without touching the
+//! user's own lines.
+//!
+//! The resource is appended to `backendgen.yaml`, the whole spec is validated again (so every
+//! collision with what the project has is caught), and the resource is rendered exactly as
+//! `new` would have rendered it. Then come a migration chained onto the current head, and
+//! surgical edits of the shared files. Everything is computed and checked before anything is
+//! written; files that exist with other content are conflicts.
+
+use std::fs;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use serde_yaml::Value;
+
+use crate::cli::AddResourceArgs;
+use crate::context;
+use crate::inject;
+use crate::migrations;
+use crate::plan;
+use crate::project::{ChangeSet, ProjectDir, SPEC};
+use crate::render::Renderer;
+use crate::shorthand;
+use crate::validate::validate;
+
+pub fn run(args: &AddResourceArgs) -> Result<()> {
+    let mut project = ProjectDir::open(&args.project)?;
+    if project.model.resources.iter().any(|r| r.name == args.name) {
+        bail!(
+            "resource `{}` already exists in {SPEC}; nothing was written\n  hint: choose another name, or run `backendgen remove-resource {}` first",
+            args.name,
+            args.name
+        );
+    }
+    let (source, definition) = definition(args)?;
+    let spec_text = inject::add_yaml_resource(&project.spec_text, &args.name, &definition)?;
+    let model = validate(&source, &spec_text, None).map_err(|mut problems| {
+        // Line numbers would point into the combined text; the paths say where.
+        for problem in &mut problems.problems {
+            problem.location = None;
+        }
+        problems
+    })?;
+    let resource = model
+        .resources
+        .iter()
+        .find(|r| r.name == args.name)
+        .context("the new resource is in the validated spec")?;
+    ensure_table_is_free(&project.root, &resource.plural, &resource.name)?;
+
+    let renderer = Renderer::new()?;
+    let mut changes = ChangeSet::default();
+    let mut new_files = plan::resource_files(&renderer, resource)?;
+    let revisions = migrations::revisions(&project.root)?;
+    let head = migrations::head(&revisions)?;
+    let (revision, path) = migrations::next(&revisions, "add", &resource.plural);
+    new_files.push(plan::migration(
+        &renderer,
+        "migrations/add_resource.py.tera",
+        resource,
+        (&revision, &path),
+        &head,
+    )?);
+
+    let mut conflicts = Vec::new();
+    for file in new_files {
+        match project.read(&file.path)? {
+            Some(existing) if existing != file.contents => {
+                if args.force {
+                    changes.write(&format!("{}.orig", file.path), existing);
+                } else {
+                    conflicts.push(file.path.clone());
+                }
+            }
+            _ => {}
+        }
+        changes.write(&file.path, file.contents);
+    }
+    if !conflicts.is_empty() {
+        bail!(
+            "{} file{} already exist{} with other content; nothing was written:\n{}\n  hint: move them away, or pass --force to overwrite them (each is kept as FILE.orig)",
+            conflicts.len(),
+            if conflicts.len() == 1 { "" } else { "s" },
+            if conflicts.len() == 1 { "s" } else { "" },
+            conflicts
+                .iter()
+                .map(|c| format!("  {c}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+
+    let main = project.require("app/main.py")?;
+    changes.write("app/main.py", inject::add_router(&main, &resource.name)?);
+    let models = project.require("app/models/__init__.py")?;
+    let exports = context::model_exports(resource);
+    changes.write(
+        "app/models/__init__.py",
+        inject::add_model_exports(&models, &resource.name, &exports)?,
+    );
+    if let Some(readme) = project.read("README.md")? {
+        changes.write(
+            "README.md",
+            inject::add_readme_row(&readme, &context::readme_row(resource))?,
+        );
+    }
+    changes.write(SPEC, spec_text);
+    changes.update_manifest(&mut project.manifest);
+
+    if args.dry_run {
+        print!("{}", changes.diff(&project)?);
+        return Ok(());
+    }
+    let summary = changes.summary(&project);
+    changes.apply(&project)?;
+    println!(
+        "added resource `{}` (/api/{}, {}) to {}:",
+        resource.name,
+        resource.route,
+        if resource.owned { "owned" } else { "shared" },
+        project.root.display()
+    );
+    for line in summary {
+        println!("  {line}");
+    }
+    println!("\nnext:\n  uv run alembic upgrade head\n  uv run pytest");
+    Ok(())
+}
+
+/// The resource's definition as spec text (the value under its name), and where it came from.
+fn definition(args: &AddResourceArgs) -> Result<(String, String)> {
+    let owned = match (args.owned, args.shared) {
+        (_, true) => Some(false),
+        (true, _) => Some(true),
+        _ => None,
+    };
+    if let Some(path) = &args.spec {
+        let text = fs::read_to_string(path)
+            .with_context(|| format!("failed to read {}", path.display()))?;
+        let body = unwrap_named(&text, &args.name);
+        return Ok((path.display().to_string(), with_owned(&body, owned)));
+    }
+    if args.fields.is_empty() {
+        bail!(
+            "`{}` has no fields; nothing was written\n  hint: give them with --field, e.g. --field title:string:max=200, or with --spec FILE",
+            args.name
+        );
+    }
+    let mut text = format!("owned: {}\nfields:\n", owned.unwrap_or(true));
+    for field in &args.fields {
+        let (name, _) =
+            shorthand::parse_field(field).map_err(|e| anyhow::anyhow!("--field {field}: {e}"))?;
+        let rest = &field[name.len() + 1..];
+        text.push_str(&format!("  {name}: {}\n", yaml_scalar(rest)));
+    }
+    Ok(("--field".to_owned(), text))
+}
+
+/// A file may hold `NAME: {definition}` or the definition itself; this returns the definition,
+/// dedented to column 0.
+fn unwrap_named(text: &str, name: &str) -> String {
+    let parsed: Option<Value> = serde_yaml::from_str(text).ok();
+    let named = parsed
+        .as_ref()
+        .and_then(Value::as_mapping)
+        .is_some_and(|m| m.len() == 1 && m.contains_key(name));
+    if !named {
+        return text.to_owned();
+    }
+    let body: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with(&format!("{name}:")))
+        .skip(1)
+        .collect();
+    let indent = body
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    body.iter()
+        .map(|l| format!("{}\n", l.get(indent..).unwrap_or("").trim_end()))
+        .collect()
+}
+
+/// Sets `owned:` at the top of a definition when --owned or --shared says so.
+fn with_owned(definition: &str, owned: Option<bool>) -> String {
+    let Some(owned) = owned else {
+        return definition.to_owned();
+    };
+    let kept: String = definition
+        .lines()
+        .filter(|l| !l.starts_with("owned:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    format!("owned: {owned}\n{kept}")
+}
+
+/// A YAML scalar for `text`, quoted only when YAML needs it.
+fn yaml_scalar(text: &str) -> String {
+    serde_yaml::to_string(&Value::String(text.to_owned()))
+        .map(|s| s.trim_end().to_owned())
+        .unwrap_or_else(|_| format!("{text:?}"))
+}
+
+/// A table of that name defined by the user's own code is a collision the spec cannot see.
+fn ensure_table_is_free(root: &Path, table: &str, module: &str) -> Result<()> {
+    let models = root.join("app/models");
+    let Ok(entries) = fs::read_dir(&models) else {
+        return Ok(());
+    };
+    let needle = format!("__tablename__ = \"{table}\"");
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "py")
+            || path.file_stem().is_some_and(|s| s == module)
+        {
+            continue;
+        }
+        let text = fs::read_to_string(&path).unwrap_or_default();
+        if text.contains(&needle) {
+            bail!(
+                "the table `{table}` already exists in app/models/{}; nothing was written\n  hint: give the resource another `plural`, or another name",
+                path.file_name().unwrap_or_default().to_string_lossy()
+            );
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_named_definition_is_unwrapped() {
+        let text = "comment:\n  owned: false\n  fields:\n    body: text # the words\n";
+        assert_eq!(
+            unwrap_named(text, "comment"),
+            "owned: false\nfields:\n  body: text # the words\n"
+        );
+        let bare = "fields:\n  body: text\n";
+        assert_eq!(unwrap_named(bare, "comment"), bare);
+    }
+
+    #[test]
+    fn owned_flags_replace_the_definition_s() {
+        assert_eq!(
+            with_owned("owned: true\nfields: {}\n", Some(false)),
+            "owned: false\nfields: {}\n"
+        );
+        assert_eq!(with_owned("fields: {}\n", None), "fields: {}\n");
+    }
+
+    #[test]
+    fn shorthand_is_quoted_only_when_needed() {
+        assert_eq!(yaml_scalar("string:max=120"), "string:max=120");
+        assert_eq!(
+            yaml_scalar("enum(open,closed)=open"),
+            "enum(open,closed)=open"
+        );
+        assert_eq!(yaml_scalar("string=a #b"), "'string=a #b'");
+    }
+}

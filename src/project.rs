@@ -1,0 +1,157 @@
+//! A generated project on disk, as `add-resource` and `remove-resource` see it: its spec, its
+//! manifest, and a change set (files to write and delete) that is shown as a diff or applied
+//! all at once.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use similar::TextDiff;
+
+use crate::manifest::Manifest;
+use crate::model::Project;
+use crate::plan::PlannedFile;
+use crate::validate::validate;
+use crate::write;
+
+pub const SPEC: &str = "backendgen.yaml";
+
+pub struct ProjectDir {
+    pub root: PathBuf,
+    pub spec_text: String,
+    pub model: Project,
+    pub manifest: Manifest,
+}
+
+impl ProjectDir {
+    /// Opens the project whose `backendgen.yaml` is in `dir`; its spec must be valid.
+    pub fn open(dir: &Path) -> Result<Self> {
+        let spec_path = dir.join(SPEC);
+        if !spec_path.is_file() {
+            bail!(
+                "{} has no {SPEC}\n  hint: run this inside a project made by `backendgen new`, or pass --project DIR",
+                dir.display()
+            );
+        }
+        let spec_text = fs::read_to_string(&spec_path)
+            .with_context(|| format!("failed to read {}", spec_path.display()))?;
+        let model = validate(&spec_path.display().to_string(), &spec_text, None)?;
+        let manifest = Manifest::load(dir)?;
+        Ok(ProjectDir {
+            root: dir.to_owned(),
+            spec_text,
+            model,
+            manifest,
+        })
+    }
+
+    /// The text of a project file, or None when it does not exist.
+    pub fn read(&self, path: &str) -> Result<Option<String>> {
+        let full = self.root.join(path);
+        match fs::read_to_string(&full) {
+            Ok(text) => Ok(Some(text)),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(err) => Err(err).with_context(|| format!("failed to read {}", full.display())),
+        }
+    }
+
+    /// The text of a project file that must exist.
+    pub fn require(&self, path: &str) -> Result<String> {
+        self.read(path)?.with_context(|| {
+            format!(
+                "{path} is missing from {}\n  hint: restore it from version control",
+                self.root.display()
+            )
+        })
+    }
+}
+
+/// What a command will do to a project: files to write (new or changed) and files to delete.
+#[derive(Debug, Default)]
+pub struct ChangeSet {
+    pub writes: Vec<PlannedFile>,
+    pub deletes: Vec<String>,
+}
+
+impl ChangeSet {
+    pub fn write(&mut self, path: &str, contents: String) {
+        self.writes.retain(|f| f.path != path);
+        self.writes.push(PlannedFile {
+            path: path.to_owned(),
+            contents,
+        });
+    }
+
+    /// Records every written file in the manifest (and forgets deleted ones), then adds the
+    /// manifest itself to the writes.
+    pub fn update_manifest(&mut self, manifest: &mut Manifest) {
+        for file in &self.writes {
+            manifest.record(file);
+        }
+        for path in &self.deletes {
+            manifest.forget(path);
+        }
+        let file = manifest.to_file();
+        self.write(&file.path.clone(), file.contents);
+    }
+
+    /// A unified diff of every change against the project as it is on disk.
+    pub fn diff(&self, project: &ProjectDir) -> Result<String> {
+        let mut out = String::new();
+        let mut writes: Vec<&PlannedFile> = self.writes.iter().collect();
+        // The manifest last: it only echoes the other changes.
+        writes.sort_by_key(|f| (f.path == crate::manifest::PATH, f.path.clone()));
+        for file in writes {
+            let old = project.read(&file.path)?.unwrap_or_default();
+            if old != file.contents {
+                out.push_str(&unified(&file.path, &old, &file.contents));
+            }
+        }
+        for path in &self.deletes {
+            let old = project.read(path)?.unwrap_or_default();
+            out.push_str(&unified(path, &old, ""));
+        }
+        Ok(out)
+    }
+
+    /// One line a file: `created PATH`, `changed PATH` or `deleted PATH`, as it stands before
+    /// the change is applied.
+    pub fn summary(&self, project: &ProjectDir) -> Vec<String> {
+        let mut lines: Vec<String> = self
+            .writes
+            .iter()
+            .map(|f| {
+                let verb = if project.root.join(&f.path).exists() {
+                    "changed"
+                } else {
+                    "created"
+                };
+                format!("{verb} {}", f.path)
+            })
+            .collect();
+        lines.extend(self.deletes.iter().map(|p| format!("deleted {p}")));
+        lines
+    }
+
+    pub fn apply(&self, project: &ProjectDir) -> Result<()> {
+        write::apply(&project.root, &self.writes, &self.deletes)
+    }
+}
+
+fn unified(path: &str, old: &str, new: &str) -> String {
+    let from = if old.is_empty() {
+        "/dev/null".to_owned()
+    } else {
+        format!("a/{path}")
+    };
+    let to = if new.is_empty() {
+        "/dev/null".to_owned()
+    } else {
+        format!("b/{path}")
+    };
+    TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&from, &to)
+        .to_string()
+}
