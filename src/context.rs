@@ -46,8 +46,22 @@ struct ResourceView<'a> {
     schema_imports: String,
     service_imports: String,
     router_imports: String,
-    /// Int fields bound their values to an `INTEGER` column's range.
+    /// Int fields bound their values to an `INTEGER` (or `BIGINT`) column's range.
     uses_int32: bool,
+    uses_int64: bool,
+    /// Tests: the fields by access, the values at the edge of each constraint.
+    read_only_list: String,
+    write_only_list: String,
+    /// The schemas' field declarations: Base, Create (write-only), Update, Read (read-only).
+    base_fields: String,
+    create_fields: String,
+    update_fields: String,
+    read_fields: String,
+    edge_cases: Vec<String>,
+    has_changes: bool,
+    /// The first field an update may change that the API returns (tests change it alone).
+    first_change: Option<String>,
+    immutable_fields: Vec<String>,
     /// `@field_validator(...)` over the fields that may be omitted from an update but not nulled.
     reject_null: String,
     /// Unique fields (their names), for the conflict handling and tests.
@@ -81,9 +95,19 @@ struct FieldView {
     unique: bool,
     /// `    title: str = Field(max_length=200)` in the table model.
     model_line: String,
-    /// The same in the Base schema (what a client may write) and in the Update schema.
+    /// Where the field goes: Base (written on create and read back), Create only (write-only),
+    /// Read only (read-only), Update (writable after create).
+    in_base: bool,
+    on_create: bool,
+    on_update: bool,
+    readable: bool,
+    read_only: bool,
+    write_only: bool,
+    immutable: bool,
+    /// The same in the schemas (Base, Create or Read) and in the Update schema.
     base_line: String,
     update_line: String,
+    read_line: String,
     /// `        sa.Column("title", sa.String(length=200), nullable=False),` in the migration.
     column_line: String,
     /// Tests: a valid value (may use `n`), another one, and the default as the API returns it.
@@ -203,7 +227,7 @@ fn resource_view(resource: &Resource) -> ResourceView<'_> {
         indexes.push(index(resource, "user_id", false));
     }
     for field in &resource.fields {
-        let row = types::row(field.ty);
+        let row = types::row_of(field.ty);
         let enum_class = field.enum_class(resource);
         let py_type = row.python.map_or_else(|| enum_class.clone(), str::to_owned);
         if let Some((module, name)) = row.import {
@@ -225,15 +249,20 @@ fn resource_view(resource: &Resource) -> ResourceView<'_> {
                     .collect(),
             });
         }
-        if field.ty == FieldType::Text {
+        if let Some(arg) = row.model_arg
+            && arg.contains("sa.")
+        {
             model_imports.add("sqlalchemy as sa", "");
         }
         let default = field
             .default
             .as_ref()
             .map(|d| types::default_expr(d, &enum_class));
-        if matches!(field.default, Some(crate::model::DefaultValue::Date(_))) {
+        if matches!(field.default, Some(DefaultValue::Date(_))) {
             schema_imports.add("datetime", "date");
+        }
+        if matches!(field.default, Some(DefaultValue::Time(_))) {
+            schema_imports.add("datetime", "time");
         }
 
         // The table model.
@@ -243,11 +272,13 @@ fn resource_view(resource: &Resource) -> ResourceView<'_> {
             (None, true) => model_args.push("default=None".into()),
             (None, false) => {}
         }
+        if let Some(arg) = row.model_arg {
+            model_args.push(arg.to_owned());
+        }
         match field.ty {
-            FieldType::String => {
+            FieldType::String | FieldType::Email | FieldType::Url => {
                 model_args.push(format!("max_length={}", field.max_length.unwrap_or(255)))
             }
-            FieldType::Text => model_args.push("sa_type=sa.Text".into()),
             FieldType::Decimal => {
                 model_args.push(format!("max_digits={}", field.precision.unwrap_or(10)));
                 model_args.push(format!("decimal_places={}", field.scale.unwrap_or(2)));
@@ -276,7 +307,7 @@ fn resource_view(resource: &Resource) -> ResourceView<'_> {
             }
             None => py_type.clone(),
         };
-        let constraints = schema_constraints(field);
+        let constraints = types::schema_constraints(field);
         if !constraints.is_empty() {
             schema_imports.add("pydantic", "Field");
         }
@@ -296,6 +327,8 @@ fn resource_view(resource: &Resource) -> ResourceView<'_> {
         let mut update_args = vec!["default=None".to_owned()];
         update_args.extend(constraints);
         let update_line = declaration(&field.name, &format!("{input_type} | None"), &update_args);
+        // What the API returns of a read-only field comes from the database: no constraints.
+        let read_line = declaration(&field.name, &base_type, &[]);
 
         // The migration.
         let column_args = vec![
@@ -325,20 +358,36 @@ fn resource_view(resource: &Resource) -> ResourceView<'_> {
             optional: field.optional,
             required: field.required(),
             unique: field.unique,
+            in_base: field.on_create() && field.readable(),
+            on_create: field.on_create(),
+            on_update: field.on_update(),
+            readable: field.readable(),
+            read_only: field.read_only,
+            write_only: field.write_only,
+            immutable: field.immutable,
             model_line,
             base_line,
             update_line,
+            read_line,
             column_line,
             sample: types::sample(field, &field.name.replace('_', " ")),
             changed: types::changed(field, &field.name.replace('_', " ")),
             default_assert: default_assert(field),
         });
     }
-    let uses_int32 = resource.fields.iter().any(|f| f.ty == FieldType::Int);
+    // The column's range bounds what clients send, where the spec gives no tighter bound.
+    let bounded_by_column = |ty: FieldType| {
+        resource
+            .fields
+            .iter()
+            .any(|f| f.ty == ty && f.on_create() && (f.min.is_none() || f.max.is_none()))
+    };
+    let uses_int32 = bounded_by_column(FieldType::Int);
+    let uses_int64 = bounded_by_column(FieldType::Bigint);
     let not_nullable: Vec<String> = resource
         .fields
         .iter()
-        .filter(|f| !f.optional)
+        .filter(|f| !f.optional && f.on_update())
         .map(|f| python::string(&f.name))
         .collect();
     let reject_null = if not_nullable.is_empty() {
@@ -357,6 +406,7 @@ fn resource_view(resource: &Resource) -> ResourceView<'_> {
     let invalid_cases = resource
         .fields
         .iter()
+        .filter(|f| f.on_create())
         .flat_map(types::invalid)
         .map(|(id, value)| {
             let field = id.split('-').next().unwrap_or_default().to_owned();
@@ -380,7 +430,79 @@ fn resource_view(resource: &Resource) -> ResourceView<'_> {
         .map(|f| f.name.clone())
         .collect();
     let path = format!("/api/{}", resource.route);
+    let names = |keep: fn(&Field) -> bool| -> Vec<String> {
+        resource
+            .fields
+            .iter()
+            .filter(|f| keep(f))
+            .map(|f| f.name.clone())
+            .collect()
+    };
+    let typed_list = |head: &str, items: &[String]| {
+        if items.is_empty() {
+            format!("{head}: list[str] = []")
+        } else {
+            python::string_list(&format!("{head} = "), items)
+        }
+    };
+    let edge_cases = resource
+        .fields
+        .iter()
+        .filter(|f| f.on_create())
+        .flat_map(types::edges)
+        .map(|(id, value)| {
+            let field = id
+                .rsplit_once('-')
+                .map_or(id.as_str(), |(f, _)| f)
+                .to_owned();
+            python::call(
+                4,
+                "",
+                "pytest.param",
+                &[
+                    python::string(&field),
+                    value,
+                    format!("id={}", python::string(&id)),
+                ],
+                ",",
+            )
+        })
+        .collect();
+    let block = |keep: fn(&FieldView) -> bool, update: bool| -> String {
+        let lines: Vec<&str> = fields
+            .iter()
+            .filter(|f| keep(f))
+            .map(|f| {
+                if update {
+                    f.update_line.as_str()
+                } else {
+                    f.base_line.as_str()
+                }
+            })
+            .collect();
+        lines.join("\n")
+    };
     ResourceView {
+        base_fields: block(|f| f.in_base, false),
+        create_fields: block(|f| f.on_create && !f.readable, false),
+        update_fields: block(|f| f.on_update, true),
+        read_fields: fields
+            .iter()
+            .filter(|f| f.readable && !f.on_create)
+            .map(|f| f.read_line.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        read_only_list: typed_list("READ_ONLY", &names(|f| f.read_only)),
+        write_only_list: typed_list("WRITE_ONLY", &names(|f| f.write_only)),
+        edge_cases,
+        has_changes: resource.fields.iter().any(Field::on_update),
+        first_change: resource
+            .fields
+            .iter()
+            .find(|f| f.on_update() && f.readable())
+            .map(|f| f.name.clone()),
+        immutable_fields: names(|f| f.immutable),
+        uses_int64,
         path_literal: python::string(&path),
         path,
         not_found: format!("{} not found", capitalize(&resource.label)),
@@ -402,7 +524,10 @@ fn resource_view(resource: &Resource) -> ResourceView<'_> {
         required_fields: required,
         service_imports: service_imports(resource),
         router_imports: router_imports(resource),
-        has_defaults: resource.fields.iter().any(|f| !f.required()),
+        has_defaults: resource
+            .fields
+            .iter()
+            .any(|f| !f.required() && f.readable()),
         model_imports: model_imports.render(),
         schema_imports: schema_imports.render(),
         fields,
@@ -425,20 +550,6 @@ fn declaration(name: &str, annotation: &str, args: &[String]) -> String {
             }
         }
         _ => python::call(4, &format!("{head} = "), "Field", args, ""),
-    }
-}
-
-/// Pydantic constraints that mirror what the column can hold.
-fn schema_constraints(field: &Field) -> Vec<String> {
-    match field.ty {
-        FieldType::String => vec![format!("max_length={}", field.max_length.unwrap_or(255))],
-        FieldType::Int => vec!["ge=_INT32_MIN".into(), "le=_INT32_MAX".into()],
-        FieldType::Float => vec!["allow_inf_nan=False".into()],
-        FieldType::Decimal => vec![
-            format!("max_digits={}", field.precision.unwrap_or(10)),
-            format!("decimal_places={}", field.scale.unwrap_or(2)),
-        ],
-        _ => Vec::new(),
     }
 }
 
@@ -533,6 +644,9 @@ fn router_imports(resource: &Resource) -> String {
 
 /// What the tests expect in a row when the client leaves a field out.
 fn default_assert(field: &Field) -> Option<String> {
+    if !field.readable() {
+        return None;
+    }
     let key = python::string(&field.name);
     match &field.default {
         None if field.optional => Some(format!("assert row[{key}] is None")),

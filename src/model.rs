@@ -53,6 +53,11 @@ pub enum FieldType {
     Datetime,
     Uuid,
     Enum,
+    Bigint,
+    Time,
+    Email,
+    Url,
+    Json,
 }
 
 impl FieldType {
@@ -67,6 +72,11 @@ impl FieldType {
         ("datetime", FieldType::Datetime),
         ("uuid", FieldType::Uuid),
         ("enum", FieldType::Enum),
+        ("bigint", FieldType::Bigint),
+        ("time", FieldType::Time),
+        ("email", FieldType::Email),
+        ("url", FieldType::Url),
+        ("json", FieldType::Json),
     ];
 
     pub fn parse(name: &str) -> Option<FieldType> {
@@ -100,6 +110,15 @@ pub enum DefaultValue {
     Enum(String),
     /// `YYYY-MM-DD`.
     Date(String),
+    /// `HH:MM[:SS]`.
+    Time(String),
+}
+
+/// A numeric bound (`min` or `max`), as Python writes it and as a number to compare.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Bound {
+    pub literal: String,
+    pub value: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -118,12 +137,58 @@ pub struct Field {
     pub scale: Option<u32>,
     /// `enum` only.
     pub values: Vec<String>,
+    /// Text types: the shortest value accepted.
+    pub min_length: Option<u32>,
+    /// Numbers: the smallest and largest value accepted.
+    pub min: Option<Bound>,
+    pub max: Option<Bound>,
+    /// `string` and `text`: a regular expression values must match, and an example that does.
+    pub pattern: Option<String>,
+    pub example: Option<String>,
+    pub description: Option<String>,
+    /// Returned, never written by clients.
+    pub read_only: bool,
+    /// Accepted, never returned.
+    pub write_only: bool,
+    /// Set on create, never updated.
+    pub immutable: bool,
 }
 
 impl Field {
     /// A client must send it on create: not optional and no default.
     pub fn required(&self) -> bool {
-        !self.optional && self.default.is_none()
+        !self.optional && self.default.is_none() && !self.read_only
+    }
+
+    /// A client may send it on create.
+    pub fn on_create(&self) -> bool {
+        !self.read_only
+    }
+
+    /// A client may send it on update.
+    pub fn on_update(&self) -> bool {
+        !self.read_only && !self.immutable
+    }
+
+    /// The API returns it.
+    pub fn readable(&self) -> bool {
+        !self.write_only
+    }
+
+    /// A text type: its values have a length.
+    pub fn is_text(&self) -> bool {
+        matches!(
+            self.ty,
+            FieldType::String | FieldType::Text | FieldType::Email | FieldType::Url
+        )
+    }
+
+    /// A number: it can have `min` and `max`.
+    pub fn is_number(&self) -> bool {
+        matches!(
+            self.ty,
+            FieldType::Int | FieldType::Bigint | FieldType::Float | FieldType::Decimal
+        )
     }
 
     /// The Python class of an enum field: `TaskPriority` for `task.priority`.

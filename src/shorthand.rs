@@ -19,7 +19,19 @@ pub fn parse_field(text: &str) -> Result<(String, RawField), String> {
 
 /// Parses `type[(args)][=default][:modifier...]`: the part of the shorthand after the name.
 pub fn parse_type(text: &str) -> Result<RawField, String> {
-    let mut parts = split_top_level(text).into_iter();
+    let mut split: Vec<String> = split_top_level(text)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    // A time's default has colons of its own: `time=09:30` or `time=09:30:00`.
+    if split[0].starts_with("time=") {
+        while split.len() > 1 && split[1].len() == 2 && split[1].chars().all(|c| c.is_ascii_digit())
+        {
+            let joined = format!("{}:{}", split[0], split[1]);
+            split.splice(0..2, [joined]);
+        }
+    }
+    let mut parts = split.iter().map(String::as_str);
     let head = parts.next().unwrap_or_default();
     let (type_part, default) = match head.split_once('=') {
         Some((t, d)) => (t, Some(d)),
@@ -93,22 +105,45 @@ fn apply_modifier(field: &mut RawField, modifier: &str) -> Result<(), String> {
         Some((k, v)) => (k, Some(v)),
         None => (modifier, None),
     };
+    // `min`/`max` bound a text's length and a number's value.
+    let text = matches!(field.kind.as_str(), "string" | "text" | "email" | "url");
     match (key, value) {
         ("optional", None) => field.optional = Some(true),
         ("unique", None) => field.unique = Some(true),
         ("index", None) => field.index = Some(true),
-        ("max" | "max_length", Some(v)) => field.max_length = Some(number(v, "max_length")?),
+        ("read_only", None) => field.read_only = Some(true),
+        ("write_only", None) => field.write_only = Some(true),
+        ("immutable", None) => field.immutable = Some(true),
+        ("max", Some(v)) if text => field.max_length = Some(number(v, "max_length")?),
+        ("min", Some(v)) if text => field.min_length = Some(number(v, "min_length")?),
+        ("max_length", Some(v)) => field.max_length = Some(number(v, "max_length")?),
+        ("min_length", Some(v)) => field.min_length = Some(number(v, "min_length")?),
+        ("max", Some(v)) => field.max = Some(numeric(v)?),
+        ("min", Some(v)) => field.min = Some(numeric(v)?),
         ("precision", Some(v)) => field.precision = Some(number(v, "precision")?),
         ("scale", Some(v)) => field.scale = Some(number(v, "scale")?),
         ("default", Some(v)) => field.default = Some(default_value(&field.kind, v)),
+        ("pattern", Some(v)) => field.pattern = Some(v.to_owned()),
+        ("example", Some(v)) => field.example = Some(v.to_owned()),
+        ("description", Some(v)) => field.description = Some(v.to_owned()),
         _ => {
             return Err(format!(
                 "unknown modifier `{modifier}`; modifiers are `optional`, `unique`, `index`, \
-                 `max=N`, `precision=N`, `scale=N` and `default=VALUE`"
+                 `read_only`, `write_only`, `immutable`, `min=N`, `max=N`, `min_length=N`, \
+                 `max_length=N`, `precision=N`, `scale=N`, `pattern=RE`, `example=TEXT`, \
+                 `description=TEXT` and `default=VALUE`"
             ));
         }
     }
     Ok(())
+}
+
+/// A bound: a whole or decimal number, kept as YAML would read it.
+fn numeric(text: &str) -> Result<serde_yaml::Value, String> {
+    match serde_yaml::from_str::<serde_yaml::Value>(text) {
+        Ok(value @ serde_yaml::Value::Number(_)) => Ok(value),
+        _ => Err(format!("`{text}` is not a number")),
+    }
 }
 
 fn number(text: &str, what: &str) -> Result<serde_yaml::Value, String> {
@@ -167,6 +202,28 @@ mod tests {
         let (_, field) = parse_field("due:datetime:optional:index").unwrap();
         assert_eq!(field.optional, Some(true));
         assert_eq!(field.index, Some(true));
+    }
+
+    #[test]
+    fn min_and_max_follow_the_type() {
+        let (_, text) = parse_field("code:string:min=3:max=8").unwrap();
+        assert_eq!(
+            (text.min_length, text.max_length),
+            (Some(Value::from(3)), Some(Value::from(8)))
+        );
+        let (_, number) = parse_field("qty:int:min=0:max=10:read_only").unwrap();
+        assert_eq!(
+            (number.min, number.max),
+            (Some(Value::from(0)), Some(Value::from(10)))
+        );
+        assert_eq!(number.read_only, Some(true));
+    }
+
+    #[test]
+    fn a_time_default_keeps_its_colons() {
+        let field = parse_type("time=09:30:00:optional").unwrap();
+        assert_eq!(field.default, Some(Value::String("09:30:00".into())));
+        assert_eq!(field.optional, Some(true));
     }
 
     #[test]

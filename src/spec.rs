@@ -138,6 +138,37 @@ pub struct RawField {
     /// The allowed values of an `enum`: snake_case words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
+    /// The shortest value a text type accepts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<u32>")]
+    pub min_length: Option<serde_yaml::Value>,
+    /// The smallest value a number accepts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<f64>")]
+    pub min: Option<serde_yaml::Value>,
+    /// The largest value a number accepts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<f64>")]
+    pub max: Option<serde_yaml::Value>,
+    /// A regular expression a `string` or `text` value must match (searched, as Pydantic does).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// A valid value, shown in the API docs and used by the generated tests (required with
+    /// `pattern`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<String>,
+    /// One line for the API docs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Returned, never written by clients (the server sets it; it needs a default or `optional`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Accepted, never returned (secrets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub write_only: Option<bool>,
+    /// Set on create, never changed by an update.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub immutable: Option<bool>,
 }
 
 pub const FIELD_KEYS: &[&str] = &[
@@ -150,6 +181,15 @@ pub const FIELD_KEYS: &[&str] = &[
     "precision",
     "scale",
     "values",
+    "min_length",
+    "min",
+    "max",
+    "pattern",
+    "example",
+    "description",
+    "read_only",
+    "write_only",
+    "immutable",
 ];
 
 /// The JSON Schema of the spec format, pretty-printed.

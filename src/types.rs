@@ -12,119 +12,220 @@ pub struct TypeRow {
     pub python: Option<&'static str>,
     /// What the annotation needs imported: `(module, name)`, or `(module, "")` for `import module`.
     pub import: Option<(&'static str, &'static str)>,
-    /// The input annotation in request schemas, when stricter than `python`.
+    /// The input annotation in request and response schemas, when stricter than `python`.
     pub input: Option<(&'static str, (&'static str, &'static str))>,
+    /// The column type as a migration writes it (`{}` stands for the length).
+    pub column: &'static str,
+    /// Extra `Field(...)` arguments of the table model (the column type where SQLModel would
+    /// not infer it).
+    pub model_arg: Option<&'static str>,
     /// A JSON value of the wrong kind, for the 422 tests.
     pub wrong_kind: &'static str,
 }
 
+const fn row(
+    ty: FieldType,
+    python: Option<&'static str>,
+    import: Option<(&'static str, &'static str)>,
+    column: &'static str,
+    wrong_kind: &'static str,
+) -> TypeRow {
+    TypeRow {
+        ty,
+        python,
+        import,
+        input: None,
+        column,
+        model_arg: None,
+        wrong_kind,
+    }
+}
+
 pub const TABLE: &[TypeRow] = &[
+    row(
+        FieldType::String,
+        Some("str"),
+        None,
+        "sa.String(length={})",
+        "12",
+    ),
     TypeRow {
-        ty: FieldType::String,
-        python: Some("str"),
-        import: None,
-        input: None,
-        wrong_kind: "12",
+        model_arg: Some("sa_type=sa.Text"),
+        ..row(FieldType::Text, Some("str"), None, "sa.Text()", "12")
     },
+    row(
+        FieldType::Int,
+        Some("int"),
+        None,
+        "sa.Integer()",
+        "\"many\"",
+    ),
     TypeRow {
-        ty: FieldType::Text,
-        python: Some("str"),
-        import: None,
-        input: None,
-        wrong_kind: "12",
+        model_arg: Some("sa_type=sa.BigInteger"),
+        ..row(
+            FieldType::Bigint,
+            Some("int"),
+            None,
+            "sa.BigInteger()",
+            "\"many\"",
+        )
     },
+    row(
+        FieldType::Float,
+        Some("float"),
+        None,
+        "sa.Float()",
+        "\"heavy\"",
+    ),
+    row(
+        FieldType::Decimal,
+        Some("Decimal"),
+        Some(("decimal", "Decimal")),
+        "sa.Numeric(precision={p}, scale={s})",
+        "\"cheap\"",
+    ),
+    row(
+        FieldType::Bool,
+        Some("bool"),
+        None,
+        "sa.Boolean()",
+        "\"maybe\"",
+    ),
+    row(
+        FieldType::Date,
+        Some("date"),
+        Some(("datetime", "date")),
+        "sa.Date()",
+        "\"not a date\"",
+    ),
     TypeRow {
-        ty: FieldType::Int,
-        python: Some("int"),
-        import: None,
-        input: None,
-        wrong_kind: "\"many\"",
-    },
-    TypeRow {
-        ty: FieldType::Float,
-        python: Some("float"),
-        import: None,
-        input: None,
-        wrong_kind: "\"heavy\"",
-    },
-    TypeRow {
-        ty: FieldType::Decimal,
-        python: Some("Decimal"),
-        import: Some(("decimal", "Decimal")),
-        input: None,
-        wrong_kind: "\"cheap\"",
-    },
-    TypeRow {
-        ty: FieldType::Bool,
-        python: Some("bool"),
-        import: None,
-        input: None,
-        wrong_kind: "\"maybe\"",
-    },
-    TypeRow {
-        ty: FieldType::Date,
-        python: Some("date"),
-        import: Some(("datetime", "date")),
-        input: None,
-        wrong_kind: "\"not a date\"",
-    },
-    TypeRow {
-        ty: FieldType::Datetime,
-        python: Some("datetime"),
-        import: Some(("datetime", "datetime")),
         // Naive datetimes are refused: a time without a zone is a bug waiting to happen.
         input: Some(("AwareDatetime", ("pydantic", "AwareDatetime"))),
-        wrong_kind: "\"not a time\"",
+        ..row(
+            FieldType::Datetime,
+            Some("datetime"),
+            Some(("datetime", "datetime")),
+            "sa.DateTime(timezone=True)",
+            "\"not a time\"",
+        )
+    },
+    row(
+        FieldType::Time,
+        Some("time"),
+        Some(("datetime", "time")),
+        "sa.Time()",
+        "\"not a time\"",
+    ),
+    row(
+        FieldType::Uuid,
+        Some("uuid.UUID"),
+        Some(("uuid", "")),
+        "sa.Uuid()",
+        "\"not-a-uuid\"",
+    ),
+    row(FieldType::Enum, None, None, "sa.String(length={})", "12"),
+    TypeRow {
+        input: Some(("EmailStr", ("pydantic", "EmailStr"))),
+        ..row(
+            FieldType::Email,
+            Some("str"),
+            None,
+            "sa.String(length={})",
+            "12",
+        )
     },
     TypeRow {
-        ty: FieldType::Uuid,
-        python: Some("uuid.UUID"),
-        import: Some(("uuid", "")),
-        input: None,
-        wrong_kind: "\"not-a-uuid\"",
+        // Validated as an http(s) URL, kept as text (see app/schemas/types.py).
+        input: Some(("HttpUrlStr", ("app.schemas.types", "HttpUrlStr"))),
+        ..row(
+            FieldType::Url,
+            Some("str"),
+            None,
+            "sa.String(length={})",
+            "12",
+        )
     },
     TypeRow {
-        ty: FieldType::Enum,
-        python: None,
-        import: None,
-        input: None,
-        wrong_kind: "12",
+        model_arg: Some("sa_type=sa.JSON"),
+        ..row(
+            FieldType::Json,
+            Some("dict[str, Any]"),
+            Some(("typing", "Any")),
+            "sa.JSON()",
+            "\"not an object\"",
+        )
     },
 ];
 
-pub fn row(ty: FieldType) -> &'static TypeRow {
+pub fn row_of(ty: FieldType) -> &'static TypeRow {
     TABLE
         .iter()
         .find(|r| r.ty == ty)
         .expect("every type has a row in TABLE")
 }
 
-/// The smallest and largest value of an `INTEGER` column (32 bits on PostgreSQL).
-pub const INT32: (&str, &str) = ("-(2**31)", "2**31 - 1");
-
 /// The SQLAlchemy column type as a migration writes it.
 pub fn migration_type(field: &Field) -> String {
-    match field.ty {
-        FieldType::String => format!("sa.String(length={})", field.max_length.unwrap_or(255)),
-        FieldType::Text => "sa.Text()".into(),
-        FieldType::Int => "sa.Integer()".into(),
-        FieldType::Float => "sa.Float()".into(),
-        FieldType::Decimal => format!(
-            "sa.Numeric(precision={}, scale={})",
-            field.precision.unwrap_or(10),
-            field.scale.unwrap_or(2)
-        ),
-        FieldType::Bool => "sa.Boolean()".into(),
-        FieldType::Date => "sa.Date()".into(),
-        FieldType::Datetime => "sa.DateTime(timezone=True)".into(),
-        FieldType::Uuid => "sa.Uuid()".into(),
-        FieldType::Enum => format!("sa.String(length={})", enum_length(field)),
-    }
+    let length = match field.ty {
+        FieldType::Enum => enum_length(field),
+        _ => field.max_length.unwrap_or(255) as usize,
+    };
+    row_of(field.ty)
+        .column
+        .replace("{}", &length.to_string())
+        .replace("{p}", &field.precision.unwrap_or(10).to_string())
+        .replace("{s}", &field.scale.unwrap_or(2).to_string())
 }
 
 /// Enums are stored as VARCHAR sized to the longest value.
 pub fn enum_length(field: &Field) -> usize {
     field.values.iter().map(String::len).max().unwrap_or(1)
+}
+
+/// The Pydantic constraints that guard a field's values in request schemas.
+pub fn schema_constraints(field: &Field) -> Vec<String> {
+    let mut args = Vec::new();
+    if let Some(min) = field.min_length
+        && min > 0
+    {
+        args.push(format!("min_length={min}"));
+    }
+    if field.is_text()
+        && !matches!(field.ty, FieldType::Url | FieldType::Email)
+        && let Some(max) = field.max_length
+    {
+        args.push(format!("max_length={max}"));
+    }
+    if let Some(pattern) = &field.pattern {
+        args.push(format!("pattern={}", python::string(pattern)));
+    }
+    let (low, high) = match field.ty {
+        FieldType::Int => (Some("_INT32_MIN"), Some("_INT32_MAX")),
+        FieldType::Bigint => (Some("_INT64_MIN"), Some("_INT64_MAX")),
+        _ => (None, None),
+    };
+    match (&field.min, low) {
+        (Some(min), _) => args.push(format!("ge={}", min.literal)),
+        (None, Some(low)) => args.push(format!("ge={low}")),
+        _ => {}
+    }
+    match (&field.max, high) {
+        (Some(max), _) => args.push(format!("le={}", max.literal)),
+        (None, Some(high)) => args.push(format!("le={high}")),
+        _ => {}
+    }
+    match field.ty {
+        FieldType::Float => args.push("allow_inf_nan=False".into()),
+        FieldType::Decimal => {
+            args.push(format!("max_digits={}", field.precision.unwrap_or(10)));
+            args.push(format!("decimal_places={}", field.scale.unwrap_or(2)));
+        }
+        _ => {}
+    }
+    if let Some(description) = &field.description {
+        args.push(format!("description={}", python::string(description)));
+    }
+    args
 }
 
 /// The default as a Python expression in a model or schema (`TaskPriority.MEDIUM`, `False`).
@@ -138,6 +239,7 @@ pub fn default_expr(default: &DefaultValue, enum_class: &str) -> String {
         DefaultValue::Str(text) => python::string(text),
         DefaultValue::Enum(value) => format!("{enum_class}.{}", enum_member(value)),
         DefaultValue::Date(text) => format!("date.fromisoformat({})", python::string(text)),
+        DefaultValue::Time(text) => format!("time.fromisoformat({})", python::string(text)),
     }
 }
 
@@ -149,9 +251,11 @@ pub fn default_json(default: &DefaultValue) -> String {
         DefaultValue::Int(n) => n.to_string(),
         DefaultValue::Float(x) => float_literal(*x),
         DefaultValue::Decimal(text) => python::string(text),
-        DefaultValue::Str(text) | DefaultValue::Enum(text) | DefaultValue::Date(text) => {
-            python::string(text)
-        }
+        DefaultValue::Time(text) if text.len() == 5 => python::string(&format!("{text}:00")),
+        DefaultValue::Str(text)
+        | DefaultValue::Enum(text)
+        | DefaultValue::Date(text)
+        | DefaultValue::Time(text) => python::string(text),
     }
 }
 
@@ -164,53 +268,106 @@ fn float_literal(x: f64) -> String {
     }
 }
 
+/// The bounds a number's test values must keep to.
+fn number_range(field: &Field) -> (f64, f64) {
+    let low = field.min.as_ref().map_or(f64::MIN, |b| b.value);
+    let high = field.max.as_ref().map_or(f64::MAX, |b| b.value);
+    (low, high)
+}
+
+/// A whole number near `wanted`, within the field's bounds.
+fn whole_within(field: &Field, wanted: i64) -> i64 {
+    let (low, high) = number_range(field);
+    (wanted as f64).clamp(low.ceil(), high.floor()) as i64
+}
+
+/// A decimal as its field writes it: `scale` digits after the point.
+fn decimal_text(field: &Field, value: f64) -> String {
+    format!("{value:.*}", field.scale.unwrap_or(2) as usize)
+}
+
+/// A decimal value that fits the field's digits and bounds, near `wanted`.
+fn decimal_within(field: &Field, wanted: f64) -> String {
+    let (whole, _) = decimal_room(field);
+    let room = 10f64.powi(whole as i32) - 10f64.powi(-(field.scale.unwrap_or(2) as i32));
+    let (low, high) = number_range(field);
+    decimal_text(field, wanted.clamp(low.max(-room), high.min(room)))
+}
+
 /// A valid value for the tests, as a Python expression of the JSON value. `n` (a variable in
 /// the generated code) tells rows apart where the field is unique.
 pub fn sample(field: &Field, label: &str) -> String {
     let unique = field.unique;
     match field.ty {
-        FieldType::String | FieldType::Text => {
-            let max = field.max_length.unwrap_or(u32::MAX) as usize;
-            let base = capitalize(label);
-            if unique {
-                // Room for up to three digits of `n`.
-                let room = max.saturating_sub(4);
-                let prefix: String = base.chars().take(room).collect();
-                if prefix.is_empty() {
-                    "str(n)".into()
+        FieldType::String | FieldType::Text => match (&field.example, unique) {
+            (Some(example), false) => python::string(example),
+            (Some(example), true) => {
+                let prefix: String = example.chars().take(example.chars().count() - 1).collect();
+                format!(
+                    "f{}",
+                    python::string(&format!(
+                        "{}{{n}}",
+                        prefix.replace('{', "{{").replace('}', "}}")
+                    ))
+                )
+            }
+            (None, _) => {
+                let max = field.max_length.unwrap_or(u32::MAX) as usize;
+                let min = field.min_length.unwrap_or(0) as usize;
+                let mut base = capitalize(label);
+                while base.chars().count() < min {
+                    base.push('x');
+                }
+                if unique {
+                    // Room for up to three digits of `n`.
+                    let room = max.saturating_sub(4);
+                    let prefix: String = base.chars().take(room).collect();
+                    if prefix.is_empty() {
+                        "str(n)".into()
+                    } else {
+                        format!("f{}", python::string(&format!("{prefix} {{n}}")))
+                    }
                 } else {
-                    format!("f{}", python::string(&format!("{prefix} {{n}}")))
+                    python::string(&base.chars().take(max).collect::<String>())
+                }
+            }
+        },
+        FieldType::Int | FieldType::Bigint => {
+            if unique {
+                let (low, _) = number_range(field);
+                if low > 0.0 {
+                    format!("n + {}", low.ceil() as i64)
+                } else {
+                    "n".into()
                 }
             } else {
-                python::string(&base.chars().take(max).collect::<String>())
-            }
-        }
-        FieldType::Int => {
-            if unique {
-                "n".into()
-            } else {
-                "7".into()
+                whole_within(field, 7).to_string()
             }
         }
         FieldType::Float => {
+            let (low, high) = number_range(field);
             if unique {
-                "n + 0.5".into()
+                if low > 0.0 {
+                    format!("n + {}", float_literal(low.ceil() + 0.5))
+                } else {
+                    "n + 0.5".into()
+                }
             } else {
-                "1.5".into()
+                float_literal(1.5f64.clamp(low, high))
             }
         }
         FieldType::Decimal => {
             let (whole, scale) = decimal_room(field);
             let fraction = "5".repeat(scale as usize);
+            let (low, _) = number_range(field);
+            let offset = if low > 0.0 { low.ceil() as i64 } else { 0 };
             match (unique, whole, scale) {
                 (true, 0, _) => format!("f\"0.{{n}}{}\"", "0".repeat(scale as usize - 1)),
+                (true, _, 0) if offset > 0 => format!("str(n + {offset})"),
                 (true, _, 0) => "str(n)".into(),
+                (true, _, _) if offset > 0 => format!("f\"{{n + {offset}}}.{fraction}\""),
                 (true, _, _) => format!("f\"{{n}}.{fraction}\""),
-                (false, 0, _) => python::string(&format!("0.{fraction}")),
-                (false, _, 0) => python::string(&"4".repeat(whole.min(2) as usize)),
-                (false, _, _) => {
-                    python::string(&format!("{}.{fraction}", "4".repeat(whole.min(2) as usize)))
-                }
+                (false, _, _) => python::string(&decimal_within(field, 44.55)),
             }
         }
         FieldType::Bool => "True".into(),
@@ -228,6 +385,13 @@ pub fn sample(field: &Field, label: &str) -> String {
                 "\"2030-01-02T09:30:00Z\"".into()
             }
         }
+        FieldType::Time => {
+            if unique {
+                "f\"09:{n:02d}:00\"".into()
+            } else {
+                "\"09:30:00\"".into()
+            }
+        }
         FieldType::Uuid => {
             if unique {
                 "f\"00000000-0000-4000-8000-{n:012d}\"".into()
@@ -236,6 +400,27 @@ pub fn sample(field: &Field, label: &str) -> String {
             }
         }
         FieldType::Enum => python::string(&field.values[0]),
+        FieldType::Email => match (&field.example, unique) {
+            (Some(example), false) => python::string(example),
+            _ => {
+                if unique {
+                    "f\"user{n}@example.com\"".into()
+                } else {
+                    "\"ada@example.com\"".into()
+                }
+            }
+        },
+        FieldType::Url => match (&field.example, unique) {
+            (Some(example), false) => python::string(example),
+            _ => {
+                if unique {
+                    "f\"https://example.com/{n}\"".into()
+                } else {
+                    "\"https://example.com/a\"".into()
+                }
+            }
+        },
+        FieldType::Json => "{\"key\": \"value\"}".into(),
     }
 }
 
@@ -243,27 +428,56 @@ pub fn sample(field: &Field, label: &str) -> String {
 pub fn changed(field: &Field, label: &str) -> String {
     match field.ty {
         FieldType::String | FieldType::Text => {
+            if let Some(example) = &field.example {
+                // The example is the one value known to match a pattern.
+                return python::string(example);
+            }
             let max = field.max_length.unwrap_or(u32::MAX) as usize;
-            let text = format!("Changed {label}");
+            let mut text = format!("Changed {label}");
+            while text.chars().count() < field.min_length.unwrap_or(0) as usize {
+                text.push('y');
+            }
             python::string(&text.chars().take(max).collect::<String>())
         }
-        FieldType::Int => "42".into(),
-        FieldType::Float => "2.25".into(),
+        FieldType::Int | FieldType::Bigint => {
+            let value = whole_within(field, 42);
+            let sample = whole_within(field, 7);
+            let (low, high) = number_range(field);
+            if value != sample || field.unique {
+                value.to_string()
+            } else if (value as f64) < high {
+                (value + 1).to_string()
+            } else {
+                (low.ceil() as i64).to_string()
+            }
+        }
+        FieldType::Float => {
+            let (low, high) = number_range(field);
+            let value = 2.25f64.clamp(low, high);
+            if value == 1.5f64.clamp(low, high) {
+                float_literal(low)
+            } else {
+                float_literal(value)
+            }
+        }
         FieldType::Decimal => {
-            let (whole, scale) = decimal_room(field);
-            let fraction = "7".repeat(scale as usize);
-            let text = match (whole, scale) {
-                (0, _) => format!("0.{fraction}"),
-                (_, 0) => "1".repeat(whole.min(3) as usize),
-                _ => format!("{}.{fraction}", "1".repeat(whole.min(3) as usize)),
-            };
-            python::string(&text)
+            let value = decimal_within(field, 111.777);
+            if value == decimal_within(field, 44.55) {
+                let (low, _) = number_range(field);
+                python::string(&decimal_within(field, low))
+            } else {
+                python::string(&value)
+            }
         }
         FieldType::Bool => "False".into(),
         FieldType::Date => "\"2031-02-03\"".into(),
         FieldType::Datetime => "\"2031-02-03T10:00:00Z\"".into(),
+        FieldType::Time => "\"17:45:00\"".into(),
         FieldType::Uuid => "\"11111111-1111-4111-8111-111111111111\"".into(),
         FieldType::Enum => python::string(field.values.get(1).unwrap_or(&field.values[0])),
+        FieldType::Email => "\"grace@example.org\"".into(),
+        FieldType::Url => "\"https://example.org/b\"".into(),
+        FieldType::Json => "{\"key\": \"other\", \"count\": 2}".into(),
     }
 }
 
@@ -272,14 +486,34 @@ pub fn invalid(field: &Field) -> Vec<(String, String)> {
     let name = &field.name;
     let mut cases = vec![(
         format!("{name}-wrong-type"),
-        row(field.ty).wrong_kind.to_owned(),
+        row_of(field.ty).wrong_kind.to_owned(),
     )];
-    match field.ty {
-        FieldType::String => {
-            let max = field.max_length.unwrap_or(255);
+    if field.is_text() {
+        if let Some(max) = field.max_length
+            && field.ty != FieldType::Email
+        {
             cases.push((format!("{name}-too-long"), format!("\"x\" * {}", max + 1)));
         }
+        if let Some(min) = field.min_length
+            && min > 0
+        {
+            cases.push((format!("{name}-too-short"), format!("\"x\" * {}", min - 1)));
+        }
+    }
+    if field.pattern.is_some() {
+        let misfit = ["", "!", "no match here", "0", "a"].into_iter().find(|c| {
+            field
+                .pattern
+                .as_ref()
+                .is_some_and(|p| regex::Regex::new(p).is_ok_and(|re| !re.is_match(c)))
+        });
+        if let Some(misfit) = misfit {
+            cases.push((format!("{name}-not-matching"), python::string(misfit)));
+        }
+    }
+    match field.ty {
         FieldType::Int => cases.push((format!("{name}-out-of-range"), "2**31".into())),
+        FieldType::Bigint => cases.push((format!("{name}-out-of-range"), "2**63".into())),
         FieldType::Decimal => {
             let (whole, scale) = decimal_room(field);
             cases.push((
@@ -295,13 +529,87 @@ pub fn invalid(field: &Field) -> Vec<(String, String)> {
             format!("{name}-without-time-zone"),
             "\"2030-01-02T09:30:00\"".into(),
         )),
+        FieldType::Time => cases.push((format!("{name}-out-of-range"), "\"25:00:00\"".into())),
         FieldType::Enum => cases.push((format!("{name}-unknown-value"), "\"not_a_value\"".into())),
+        FieldType::Email => {
+            cases.push((format!("{name}-not-an-address"), "\"not-an-email\"".into()))
+        }
+        FieldType::Url => cases.push((format!("{name}-not-a-url"), "\"not a url\"".into())),
+        FieldType::Json => cases.push((format!("{name}-a-list"), "[1, 2]".into())),
         _ => {}
+    }
+    if field.is_number() {
+        // Whole numbers step from the literal itself: 64-bit bounds do not survive a float.
+        let whole = matches!(field.ty, FieldType::Int | FieldType::Bigint);
+        if let Some(min) = &field.min {
+            let value = if whole {
+                format!("{} - 1", min.literal)
+            } else {
+                number_json(field, min.value - 1.0)
+            };
+            cases.push((format!("{name}-below-min"), value));
+        }
+        if let Some(max) = &field.max {
+            let value = if whole {
+                format!("{} + 1", max.literal)
+            } else {
+                number_json(field, max.value + 1.0)
+            };
+            cases.push((format!("{name}-above-max"), value));
+        }
     }
     if !field.optional {
         cases.push((format!("{name}-null"), "None".into()));
     }
     cases
+}
+
+/// Values at the very edge of what a field accepts (each one must be accepted), with test ids.
+pub fn edges(field: &Field) -> Vec<(String, String)> {
+    let name = &field.name;
+    let mut cases = Vec::new();
+    if matches!(field.ty, FieldType::String | FieldType::Text)
+        && field.pattern.is_none()
+        && !field.unique
+    {
+        if let Some(max) = field.max_length {
+            cases.push((format!("{name}-longest"), format!("\"x\" * {max}")));
+        }
+        if let Some(min) = field.min_length
+            && min > 0
+        {
+            cases.push((format!("{name}-shortest"), format!("\"x\" * {min}")));
+        }
+    }
+    if field.is_number() && !field.unique {
+        let whole = matches!(field.ty, FieldType::Int | FieldType::Bigint);
+        if let Some(min) = &field.min {
+            let value = if whole {
+                min.literal.clone()
+            } else {
+                number_json(field, min.value)
+            };
+            cases.push((format!("{name}-min"), value));
+        }
+        if let Some(max) = &field.max {
+            let value = if whole {
+                max.literal.clone()
+            } else {
+                number_json(field, max.value)
+            };
+            cases.push((format!("{name}-max"), value));
+        }
+    }
+    cases
+}
+
+/// A number as the API takes and returns it: decimals as strings with `scale` digits.
+fn number_json(field: &Field, value: f64) -> String {
+    match field.ty {
+        FieldType::Decimal => python::string(&decimal_text(field, value)),
+        FieldType::Float => float_literal(value),
+        _ => format!("{}", value as i64),
+    }
 }
 
 /// Digits before and after the point a decimal field holds.
@@ -322,6 +630,7 @@ fn capitalize(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Bound;
 
     fn field(ty: FieldType) -> Field {
         Field {
@@ -339,13 +648,22 @@ mod tests {
             } else {
                 vec![]
             },
+            min_length: None,
+            min: None,
+            max: None,
+            pattern: None,
+            example: None,
+            description: None,
+            read_only: false,
+            write_only: false,
+            immutable: false,
         }
     }
 
     #[test]
     fn every_type_has_a_row() {
         for (_, ty) in FieldType::ALL {
-            assert_eq!(row(*ty).ty, *ty);
+            assert_eq!(row_of(*ty).ty, *ty);
         }
     }
 
@@ -359,6 +677,26 @@ mod tests {
         let mut unique = field(FieldType::String);
         unique.unique = true;
         assert_eq!(sample(&unique, "name"), "f\"Name {n}\"");
+        let mut bounded = field(FieldType::Int);
+        bounded.min = Some(Bound {
+            literal: "10".into(),
+            value: 10.0,
+        });
+        bounded.max = Some(Bound {
+            literal: "20".into(),
+            value: 20.0,
+        });
+        assert_eq!(sample(&bounded, "n"), "10");
+        assert_eq!(changed(&bounded, "n"), "20");
+        let ids: Vec<String> = invalid(&bounded).into_iter().map(|(id, _)| id).collect();
+        assert!(ids.contains(&"f-below-min".to_owned()) && ids.contains(&"f-above-max".to_owned()));
+        assert_eq!(
+            edges(&bounded),
+            [
+                ("f-min".to_owned(), "10".to_owned()),
+                ("f-max".to_owned(), "20".to_owned())
+            ]
+        );
     }
 
     #[test]
@@ -388,5 +726,6 @@ mod tests {
             migration_type(&field(FieldType::Decimal)),
             "sa.Numeric(precision=5, scale=2)"
         );
+        assert_eq!(migration_type(&field(FieldType::Bigint)), "sa.BigInteger()");
     }
 }

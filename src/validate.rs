@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use serde_yaml::{Mapping, Value};
 
 use crate::locate::Locator;
-use crate::model::{self, DefaultValue, Field, FieldType, Project, Resource};
+use crate::model::{self, Bound, DefaultValue, Field, FieldType, Project, Resource};
 use crate::problem::{Problem, Problems, nearest};
 use crate::shorthand;
 use crate::spec::{
@@ -449,10 +449,18 @@ impl Validator {
             .hint(format!("`{key}` applies to {types}; remove it"))
         };
         let max_length = match (&raw.max_length, ty) {
-            (Some(v), FieldType::String) => self.count(v, &format!("{path}.max_length"), 1, 65_535),
+            (Some(v), FieldType::String | FieldType::Text | FieldType::Email | FieldType::Url) => {
+                self.count(v, &format!("{path}.max_length"), 1, 65_535)
+            }
             (None, FieldType::String) => Some(255),
+            // The longest address RFC 5321 allows, and the longest URL browsers take.
+            (None, FieldType::Email) => Some(254),
+            (None, FieldType::Url) => Some(2083),
             (Some(_), _) => {
-                self.report(only_for("max_length", "`string` fields"));
+                self.report(only_for(
+                    "max_length",
+                    "text fields (`string`, `text`, `email`, `url`)",
+                ));
                 None
             }
             (None, _) => None,
@@ -513,6 +521,12 @@ impl Validator {
                 .hint("did you mean `index: true`?"),
             );
         }
+        if ty == FieldType::Json && (raw.unique == Some(true) || raw.index == Some(true)) {
+            self.report(
+                Problem::new(path, "a `json` field cannot be `unique` or `index`ed")
+                    .hint("index a field of its own type instead"),
+            );
+        }
         let mut field = Field {
             name: name.to_owned(),
             ty,
@@ -524,13 +538,243 @@ impl Validator {
             precision,
             scale,
             values,
+            min_length: None,
+            min: None,
+            max: None,
+            pattern: None,
+            example: None,
+            description: None,
+            read_only: raw.read_only.unwrap_or(false),
+            write_only: raw.write_only.unwrap_or(false),
+            immutable: raw.immutable.unwrap_or(false),
         };
+        self.constraints(&mut field, raw, path);
         if let Some(default) = &raw.default
             && self.problems.len() == before
         {
             field.default = self.default(&field, default, &format!("{path}.default"));
         }
+        if field.read_only
+            && field.default.is_none()
+            && !field.optional
+            && self.problems.len() == before
+        {
+            self.report(
+                Problem::new(
+                    format!("{path}.read_only"),
+                    "a read-only field needs a `default` or `optional: true`",
+                )
+                .hint("clients never send it, so a new row must get its value some other way"),
+            );
+        }
         (self.problems.len() == before).then_some(field)
+    }
+
+    /// Lengths, bounds, pattern, example, description and access flags.
+    fn constraints(&mut self, field: &mut Field, raw: &RawField, path: &str) {
+        let ty = field.ty;
+        let only_for = |key: &str, types: &str| {
+            Problem::new(
+                format!("{path}.{key}"),
+                format!("`{key}` does not apply to `{}` fields", ty.name()),
+            )
+            .hint(format!("`{key}` applies to {types}; remove it"))
+        };
+        if let Some(v) = &raw.min_length {
+            if field.is_text() {
+                field.min_length = self.count(v, &format!("{path}.min_length"), 0, 65_535);
+                if let (Some(min), Some(max)) = (field.min_length, field.max_length)
+                    && min > max
+                {
+                    self.report(
+                        Problem::new(
+                            format!("{path}.min_length"),
+                            format!("min_length {min} is larger than max_length {max}"),
+                        )
+                        .hint("lower min_length or raise max_length"),
+                    );
+                }
+            } else {
+                self.report(only_for(
+                    "min_length",
+                    "text fields (`string`, `text`, `email`, `url`)",
+                ));
+            }
+        }
+        for (key, raw_bound) in [("min", &raw.min), ("max", &raw.max)] {
+            let Some(value) = raw_bound else { continue };
+            if !field.is_number() {
+                self.report(only_for(
+                    key,
+                    "numbers (`int`, `bigint`, `float`, `decimal`)",
+                ));
+                continue;
+            }
+            let bound = self.bound(field, value, &format!("{path}.{key}"));
+            if key == "min" {
+                field.min = bound
+            } else {
+                field.max = bound
+            }
+        }
+        if let (Some(min), Some(max)) = (&field.min, &field.max)
+            && min.value > max.value
+        {
+            self.report(
+                Problem::new(
+                    format!("{path}.min"),
+                    format!("min {} is larger than max {}", min.literal, max.literal),
+                )
+                .hint("swap them"),
+            );
+        }
+        if let Some(pattern) = &raw.pattern {
+            if !matches!(ty, FieldType::String | FieldType::Text) {
+                self.report(only_for("pattern", "`string` and `text` fields"));
+            } else if let Err(err) = regex::Regex::new(pattern) {
+                self.report(
+                    Problem::new(format!("{path}.pattern"), format!("`{pattern}` is not a valid pattern: {}", first_line(&err.to_string())))
+                        .hint("Pydantic checks patterns with Rust's regex syntax: no look-around, no back-references"),
+                );
+            } else {
+                field.pattern = Some(pattern.clone());
+            }
+        }
+        if let Some(example) = &raw.example {
+            if !field.is_text() {
+                self.report(only_for(
+                    "example",
+                    "text fields (`string`, `text`, `email`, `url`)",
+                ));
+            } else {
+                field.example = Some(example.clone());
+                if let Some(problem) = text_problem(field, example) {
+                    self.report(
+                        Problem::new(
+                            format!("{path}.example"),
+                            format!("the example `{example}` {problem}"),
+                        )
+                        .hint("give an example the field accepts"),
+                    );
+                }
+            }
+        }
+        if field.unique
+            && field.pattern.is_some()
+            && let Some(example) = &field.example
+        {
+            // The tests tell unique rows apart by the example's last character.
+            let stem: String = example
+                .chars()
+                .take(example.chars().count().saturating_sub(1))
+                .collect();
+            if (0..6).any(|n| text_problem(field, &format!("{stem}{n}")).is_some()) {
+                self.report(
+                    Problem::new(format!("{path}.example"), format!("`{example}` must stay valid with its last character replaced by a digit 0-5"))
+                        .hint("for a unique field with a pattern, end the example with a digit the pattern allows anywhere, e.g. `ABC-1234`"),
+                );
+            }
+        }
+        if field.pattern.is_some() && field.example.is_none() {
+            self.report(
+                Problem::new(format!("{path}.example"), "a field with a `pattern` needs an `example`")
+                    .hint("give a value that matches the pattern; the docs show it and the generated tests send it"),
+            );
+        }
+        if let Some(description) = &raw.description {
+            if description.contains('\n') || description.chars().count() > MAX_DESCRIPTION {
+                self.report(
+                    Problem::new(format!("{path}.description"), format!("a description is one line of at most {MAX_DESCRIPTION} characters"))
+                        .hint("keep it short: it becomes the field's one-line description in the API docs"),
+                );
+            } else {
+                field.description = Some(description.clone());
+            }
+        }
+        let flags = [
+            ("read_only", field.read_only),
+            ("write_only", field.write_only),
+            ("immutable", field.immutable),
+        ];
+        let set: Vec<&str> = flags
+            .iter()
+            .filter(|(_, on)| *on)
+            .map(|(k, _)| *k)
+            .collect();
+        if field.read_only && set.len() > 1 {
+            self.report(
+                Problem::new(
+                    path,
+                    format!("`{}` cannot be combined", set.join("` and `")),
+                )
+                .hint("read_only fields are never written; choose one"),
+            );
+        }
+    }
+
+    /// A `min` or `max`, checked against the field's type.
+    fn bound(&mut self, field: &Field, value: &Value, path: &str) -> Option<Bound> {
+        let number = match value {
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) if field.ty == FieldType::Decimal => {
+                decimal_digits(s).and_then(|_| s.parse::<f64>().ok())
+            }
+            _ => None,
+        };
+        let Some(number) = number else {
+            return self.reject(
+                Problem::new(path, format!("{} is not a number", show(value)))
+                    .hint("give a number, e.g. `0`"),
+            );
+        };
+        let whole = matches!(field.ty, FieldType::Int | FieldType::Bigint);
+        if whole && value.as_i64().is_none() {
+            return self.reject(
+                Problem::new(path, format!("{} is not a whole number", show(value)))
+                    .hint("give a whole number, e.g. `0`"),
+            );
+        }
+        let range = match field.ty {
+            FieldType::Int => Some((-(2f64.powi(31)), 2f64.powi(31) - 1.0)),
+            FieldType::Bigint => Some((-(2f64.powi(63)), 2f64.powi(63) - 1.0)),
+            _ => None,
+        };
+        if let Some((low, high)) = range
+            && !(low..=high).contains(&number)
+        {
+            return self.reject(
+                Problem::new(
+                    path,
+                    format!(
+                        "{} does not fit a `{}` column",
+                        show(value),
+                        field.ty.name()
+                    ),
+                )
+                .hint(if field.ty == FieldType::Int {
+                    "use `bigint` for values beyond 32 bits"
+                } else {
+                    "the column holds 64-bit values"
+                }),
+            );
+        }
+        let literal = match value {
+            Value::String(s) => format!("Decimal({})", crate::python::string(s)),
+            Value::Number(n) if field.ty == FieldType::Float && n.as_i64().is_some() => {
+                format!("{n}.0")
+            }
+            Value::Number(n) => n.to_string(),
+            _ => unreachable!("checked above"),
+        };
+        let literal = if field.ty == FieldType::Decimal && !literal.starts_with("Decimal") {
+            format!("Decimal({})", crate::python::string(&literal))
+        } else {
+            literal
+        };
+        Some(Bound {
+            literal,
+            value: number,
+        })
     }
 
     fn enum_values(&mut self, values: &[String], path: &str) -> Vec<String> {
@@ -580,10 +824,12 @@ impl Validator {
             }
             (FieldType::Bool, Value::Bool(b)) => DefaultValue::Bool(*b),
             (FieldType::Bool, _) => return self.reject(mismatch("`true` or `false`")),
-            (FieldType::Int, Value::Number(n)) if n.as_i64().is_some() => {
+            (FieldType::Int | FieldType::Bigint, Value::Number(n)) if n.as_i64().is_some() => {
                 DefaultValue::Int(n.as_i64().unwrap_or_default())
             }
-            (FieldType::Int, _) => return self.reject(mismatch("a whole number, e.g. `0`")),
+            (FieldType::Int | FieldType::Bigint, _) => {
+                return self.reject(mismatch("a whole number, e.g. `0`"));
+            }
             (FieldType::Float, Value::Number(n)) => {
                 DefaultValue::Float(n.as_f64().unwrap_or_default())
             }
@@ -619,19 +865,14 @@ impl Validator {
             (FieldType::Decimal, _) => {
                 return self.reject(mismatch("a decimal number, e.g. `\"9.99\"`"));
             }
-            (FieldType::String | FieldType::Text, Value::String(s)) => {
-                if let Some(max) = field.max_length
-                    && s.chars().count() > max as usize
-                {
+            (
+                FieldType::String | FieldType::Text | FieldType::Email | FieldType::Url,
+                Value::String(s),
+            ) => {
+                if let Some(problem) = text_problem(field, s) {
                     return self.reject(
-                        Problem::new(
-                            path,
-                            format!(
-                                "default is {} characters, longer than max_length {max}",
-                                s.chars().count()
-                            ),
-                        )
-                        .hint("shorten the default or raise `max_length`"),
+                        Problem::new(path, format!("the default `{s}` {problem}"))
+                            .hint("give a default the field accepts"),
                     );
                 }
                 if s.chars().count() > MAX_TEXT_DEFAULT {
@@ -642,7 +883,7 @@ impl Validator {
                 }
                 DefaultValue::Str(s.clone())
             }
-            (FieldType::String | FieldType::Text, _) => {
+            (FieldType::String | FieldType::Text | FieldType::Email | FieldType::Url, _) => {
                 return self.reject(mismatch("text, in quotes"));
             }
             (FieldType::Enum, Value::String(s)) if field.values.contains(s) => {
@@ -671,7 +912,13 @@ impl Validator {
             (FieldType::Date, _) => {
                 return self.reject(mismatch("a date as `YYYY-MM-DD`, in quotes"));
             }
-            (FieldType::Datetime | FieldType::Uuid, _) => {
+            (FieldType::Time, Value::String(s)) if is_iso_time(s) => DefaultValue::Time(s.clone()),
+            (FieldType::Time, _) => {
+                return self.reject(mismatch(
+                    "a time of day as `HH:MM` or `HH:MM:SS`, in quotes",
+                ));
+            }
+            (FieldType::Datetime | FieldType::Uuid | FieldType::Json, _) => {
                 return self.reject(
                     Problem::new(
                         path,
@@ -769,6 +1016,50 @@ impl Validator {
     }
 }
 
+fn first_line(text: &str) -> &str {
+    text.lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(text)
+        .trim()
+}
+
+/// Why a text value does not fit its field (length, pattern, kind), if it does not.
+pub fn text_problem(field: &Field, value: &str) -> Option<String> {
+    let length = value.chars().count();
+    if let Some(max) = field.max_length
+        && length > max as usize
+    {
+        return Some(format!(
+            "is {length} characters, longer than max_length {max}"
+        ));
+    }
+    if let Some(min) = field.min_length
+        && length < min as usize
+    {
+        return Some(format!(
+            "is {length} characters, shorter than min_length {min}"
+        ));
+    }
+    if let Some(pattern) = &field.pattern
+        && !regex::Regex::new(pattern).is_ok_and(|re| re.is_match(value))
+    {
+        return Some(format!("does not match the pattern `{pattern}`"));
+    }
+    match field.ty {
+        FieldType::Email
+            if !value
+                .split_once('@')
+                .is_some_and(|(a, b)| !a.is_empty() && b.contains('.')) =>
+        {
+            Some("is not an email address".to_owned())
+        }
+        FieldType::Url if !(value.starts_with("http://") || value.starts_with("https://")) => {
+            Some("is not an http(s) URL".to_owned())
+        }
+        _ => None,
+    }
+}
+
 fn show(value: &Value) -> String {
     match value {
         Value::String(s) => format!("`{s}`"),
@@ -810,6 +1101,23 @@ fn decimal_digits(text: &str) -> Option<(u32, u32)> {
     }
     let whole = whole.trim_start_matches('0');
     Some((whole.len() as u32, fraction.len() as u32))
+}
+
+fn is_iso_time(text: &str) -> bool {
+    let parts: Vec<&str> = text.split(':').collect();
+    let number = |s: &str| {
+        (s.len() == 2 && s.chars().all(|c| c.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    match parts.as_slice() {
+        [h, m] => matches!((number(h), number(m)), (Some(0..=23), Some(0..=59))),
+        [h, m, sec] => matches!(
+            (number(h), number(m), number(sec)),
+            (Some(0..=23), Some(0..=59), Some(0..=59))
+        ),
+        _ => false,
+    }
 }
 
 fn is_iso_date(text: &str) -> bool {
@@ -874,6 +1182,7 @@ const MAX_PLURAL: usize = 28;
 const MAX_FIELD_NAME: usize = 30;
 const MAX_ENUM_CLASS: usize = 32;
 const MAX_TEXT_DEFAULT: usize = 40;
+const MAX_DESCRIPTION: usize = 60;
 
 const GENERATED_COLUMNS: &[&str] = &["id", "created_at", "updated_at"];
 
@@ -1105,6 +1414,85 @@ mod tests {
     fn the_command_line_name_wins() {
         let project = validate("s", &format!("{HEAD}      s: string\n"), Some("other")).unwrap();
         assert_eq!(project.name, "other");
+    }
+
+    #[test]
+    fn constraints_are_checked_against_each_other_and_their_types() {
+        let cases = [
+            (
+                "s: { type: string, min_length: 5, max_length: 3 }",
+                "min_length 5 is larger than max_length 3",
+            ),
+            (
+                "s: { type: int, min: 5, max: 3 }",
+                "min 5 is larger than max 3",
+            ),
+            (
+                "s: { type: int, max: 3000000000 }",
+                "does not fit a `int` column",
+            ),
+            ("s: { type: int, min: 1.5 }", "is not a whole number"),
+            (
+                "s: { type: bool, min: 1 }",
+                "`min` does not apply to `bool` fields",
+            ),
+            (
+                "s: { type: string, pattern: \"(\" , example: x }",
+                "is not a valid pattern",
+            ),
+            (
+                "s: { type: string, pattern: \"^a+$\" }",
+                "needs an `example`",
+            ),
+            (
+                "s: { type: string, pattern: \"^a+$\", example: b }",
+                "does not match the pattern",
+            ),
+            (
+                "s: { type: int, read_only: true }",
+                "needs a `default` or `optional: true`",
+            ),
+            (
+                "s: { type: int, default: 0, read_only: true, write_only: true }",
+                "cannot be combined",
+            ),
+            ("s: { type: json, unique: true }", "cannot be `unique`"),
+            ("s: { type: json, default: x }", "take no default"),
+            (
+                "s: { type: time, default: \"25:00\" }",
+                "does not fit a `time` field",
+            ),
+            (
+                "s: { type: email, default: nobody }",
+                "is not an email address",
+            ),
+            ("s: { type: string, description: \"a\\nb\" }", "one line"),
+            (
+                "s: { type: string, max_length: 8, unique: true, pattern: \"^[A-Z]+$\", example: ABC }",
+                "replaced by a digit",
+            ),
+        ];
+        for (field, expected) in cases {
+            let problem = one(&format!("{HEAD}      {field}\n"));
+            assert!(problem.to_string().contains(expected), "{field}: {problem}");
+        }
+    }
+
+    #[test]
+    fn every_new_type_and_modifier_validates() {
+        let yaml = format!(
+            "{HEAD}      a: bigint:min=0\n      b: time=09:30\n      c: email:optional\n      d: url:optional\n      e: json:optional\n      f: {{ type: string, pattern: \"^[A-Z]{{3}}-[0-9]{{4}}$\", example: ABC-1234, unique: true }}\n      g: {{ type: int, default: 0, read_only: true }}\n      h: string:write_only:optional\n      i: string:immutable:min=2:max=4\n      j: {{ type: decimal, min: \"0.50\", max: 10, description: Price in euros }}\n"
+        );
+        let project = validate("s", &yaml, None).unwrap_or_else(|e| panic!("{e}"));
+        let fields = &project.resources[0].fields;
+        assert_eq!(fields[1].default, Some(DefaultValue::Time("09:30".into())));
+        assert!(fields[6].read_only && fields[7].write_only && fields[8].immutable);
+        assert_eq!(
+            (fields[8].min_length, fields[8].max_length),
+            (Some(2), Some(4))
+        );
+        assert_eq!(fields[9].min.as_ref().unwrap().literal, "Decimal(\"0.50\")");
+        assert_eq!(fields[9].max.as_ref().unwrap().literal, "Decimal(\"10\")");
     }
 
     #[test]
