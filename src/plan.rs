@@ -25,6 +25,21 @@ impl Plan {
     }
 }
 
+/// The JSON Schema of the spec format, kept in every project for editors.
+pub const SCHEMA_PATH: &str = ".backendgen/schema.json";
+
+/// The comment that points YAML language servers (VS Code, JetBrains, Neovim) at the schema.
+pub const SCHEMA_COMMENT: &str = "# yaml-language-server: $schema=.backendgen/schema.json";
+
+/// The spec with the schema comment as its first line (once).
+pub fn with_schema_comment(spec_text: &str) -> String {
+    if spec_text.lines().any(|l| l.trim() == SCHEMA_COMMENT) {
+        spec_text.to_owned()
+    } else {
+        format!("{SCHEMA_COMMENT}\n{spec_text}")
+    }
+}
+
 /// Renders the whole project. `spec_text` becomes the project's `backendgen.yaml`.
 pub fn project(project: &Project, spec_text: &str) -> Result<Plan> {
     let renderer = Renderer::new()?;
@@ -42,7 +57,11 @@ pub fn project(project: &Project, spec_text: &str) -> Result<Plan> {
     }
     files.push(PlannedFile {
         path: "backendgen.yaml".to_owned(),
-        contents: spec_text.to_owned(),
+        contents: with_schema_comment(spec_text),
+    });
+    files.push(PlannedFile {
+        path: SCHEMA_PATH.to_owned(),
+        contents: crate::spec::json_schema(),
     });
     // Empty renders are templates that do not apply to this project (e.g. a sync-only module).
     files.retain(|f| !f.contents.is_empty() || f.path.ends_with("__init__.py"));

@@ -142,13 +142,13 @@ pub struct RawField {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<u32>")]
     pub min_length: Option<serde_yaml::Value>,
-    /// The smallest value a number accepts.
+    /// The smallest value a number accepts (a decimal's may be quoted: `"0.50"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "Option<f64>")]
+    #[schemars(with = "Option<serde_json::Value>")]
     pub min: Option<serde_yaml::Value>,
     /// The largest value a number accepts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "Option<f64>")]
+    #[schemars(with = "Option<serde_json::Value>")]
     pub max: Option<serde_yaml::Value>,
     /// A regular expression a `string` or `text` value must match (searched, as Pydantic does).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -196,4 +196,23 @@ pub const FIELD_KEYS: &[&str] = &[
 pub fn json_schema() -> String {
     let schema = schemars::schema_for!(RawSpec);
     serde_json::to_string_pretty(&schema).expect("a JSON Schema always serializes") + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_schema_describes_every_key_the_validator_knows() {
+        let schema: serde_json::Value = serde_json::from_str(&json_schema()).unwrap();
+        let defs = &schema["$defs"];
+        for (def, keys) in [("RawField", FIELD_KEYS), ("RawResource", RESOURCE_KEYS), ("RawProject", PROJECT_KEYS), ("RawAuth", AUTH_KEYS)] {
+            for key in keys {
+                assert!(defs[def]["properties"][key].is_object(), "{def}.{key} is missing from the schema");
+            }
+        }
+        for key in SPEC_KEYS {
+            assert!(schema["properties"][key].is_object(), "{key}");
+        }
+    }
 }

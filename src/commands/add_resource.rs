@@ -105,6 +105,11 @@ pub fn run(args: &AddResourceArgs) -> Result<()> {
         );
     }
     changes.write(SPEC, spec_text);
+    // Keep the editor schema in step with this backendgen.
+    let schema = crate::spec::json_schema();
+    if project.read(plan::SCHEMA_PATH)?.as_deref() != Some(schema.as_str()) {
+        changes.write(plan::SCHEMA_PATH, schema);
+    }
     changes.update_manifest(&mut project.manifest);
 
     if args.dry_run {
