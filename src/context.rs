@@ -49,6 +49,25 @@ struct ResourceView<'a> {
     /// Int fields bound their values to an `INTEGER` (or `BIGINT`) column's range.
     uses_int32: bool,
     uses_int64: bool,
+    /// The list endpoint: its query model's declarations, the service's WHERE clauses, the
+    /// sortable columns, and what the tests need to probe them.
+    list_query_fields: String,
+    list_conditions: Vec<String>,
+    sort_columns: Vec<String>,
+    sortable_list: String,
+    default_sort: String,
+    custom_page_size: bool,
+    filter_tests: Vec<FilterTest>,
+    range_filters: Vec<String>,
+    /// The default order is newest first (the paging tests can say so).
+    newest_first: bool,
+    /// Sortable and searched fields the tests can give two different values.
+    sort_tests: Vec<String>,
+    sort_tests_list: String,
+    search_tests: Vec<String>,
+    search_tests_list: String,
+    /// The tests compare decimals (they need `Decimal`).
+    decimal_filters: bool,
     /// Tests: the fields by access, the values at the edge of each constraint.
     read_only_list: String,
     write_only_list: String,
@@ -78,6 +97,17 @@ struct ResourceView<'a> {
     unique_list: String,
     required_fields: Vec<String>,
     has_defaults: bool,
+}
+
+/// What the generated tests need to probe one filter.
+#[derive(Debug, Serialize)]
+struct FilterTest {
+    name: String,
+    /// Range filters apply.
+    ordered: bool,
+    /// How the test orders two rows by the field (`Decimal(row["price"])` for decimals, whose
+    /// JSON is text).
+    key: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -209,6 +239,7 @@ fn resource_view(resource: &Resource) -> ResourceView<'_> {
         .add("pydantic", "BaseModel")
         .add("pydantic", "ConfigDict");
     schema_imports.add("datetime", "datetime");
+    schema_imports.add("app.schemas.page", "PageParams");
 
     let mut enums = Vec::new();
     let mut fields = Vec::new();
@@ -482,7 +513,41 @@ fn resource_view(resource: &Resource) -> ResourceView<'_> {
             .collect();
         lines.join("\n")
     };
+    let list = list_view(resource, &mut schema_imports);
+    let testable = |names: &[String], text_search: bool| -> Vec<String> {
+        names
+            .iter()
+            .filter(|n| {
+                resource.fields.iter().any(|f| {
+                    &f.name == *n
+                        && f.on_create()
+                        && f.readable()
+                        && !(text_search && f.example.is_some())
+                })
+            })
+            .cloned()
+            .collect()
+    };
+    let sort_tests = testable(&resource.list.sort, false);
+    let search_tests = testable(&resource.list.search, true);
     ResourceView {
+        list_query_fields: list.query_fields,
+        list_conditions: list.conditions,
+        sort_columns: list.sort_columns,
+        sortable_list: list.sortable_list,
+        default_sort: python::string(&resource.list.default_sort_text()),
+        custom_page_size: resource.list.page_size != 20 || resource.list.max_page_size != 100,
+        decimal_filters: list
+            .filter_tests
+            .iter()
+            .any(|t| t.ordered && t.key.starts_with("Decimal")),
+        filter_tests: list.filter_tests,
+        range_filters: list.range_filters,
+        newest_first: resource.list.default_sort == [("created_at".to_owned(), true)],
+        sort_tests_list: python::string_list("SORTED_BY = ", &sort_tests),
+        sort_tests,
+        search_tests_list: python::string_list("SEARCHED = ", &search_tests),
+        search_tests,
         base_fields: block(|f| f.in_base, false),
         create_fields: block(|f| f.on_create && !f.readable, false),
         update_fields: block(|f| f.on_update, true),
@@ -606,7 +671,18 @@ fn service_imports(resource: &Resource) -> String {
         .add(
             &format!("app.schemas.{}", resource.name),
             &format!("{}Update", resource.class_name),
-        );
+        )
+        .add(
+            &format!("app.schemas.{}", resource.name),
+            &format!("{}ListQuery", resource.class_name),
+        )
+        .add("typing", "Any")
+        .add("sqlalchemy", "ColumnElement")
+        .add("sqlalchemy", "UnaryExpression")
+        .add("sqlalchemy.orm", "Mapped");
+    if !resource.list.search.is_empty() {
+        imports.add("sqlmodel", "or_");
+    }
     imports.render()
 }
 
@@ -622,9 +698,10 @@ fn router_imports(resource: &Resource) -> String {
         imports.add("fastapi", name);
     }
     imports.add("sqlmodel.ext.asyncio.session", "AsyncSession");
-    for name in ["CurrentUser", "IdPath", "PageQuery", "SessionDep"] {
+    for name in ["CurrentUser", "IdPath", "SessionDep"] {
         imports.add("app.dependencies", name);
     }
+    imports.add("typing", "Annotated").add("fastapi", "Query");
     if resource.owned {
         imports.add("app.dependencies", "AuthUser");
     }
@@ -636,6 +713,7 @@ fn router_imports(resource: &Resource) -> String {
         )
         .add("app.schemas.page", "Page")
         .add(&schemas, &format!("{}Create", resource.class_name))
+        .add(&schemas, &format!("{}ListQuery", resource.class_name))
         .add(&schemas, &format!("{}Read", resource.class_name))
         .add(&schemas, &format!("{}Update", resource.class_name))
         .add("app.services", &format!("{} as service", resource.name));
@@ -702,4 +780,164 @@ pub fn readme_row(resource: &Resource) -> String {
         "| {} | {owned} | `{path}`, `{path}/{{id}}` |",
         resource.label_plural
     )
+}
+
+struct ListView {
+    query_fields: String,
+    conditions: Vec<String>,
+    sort_columns: Vec<String>,
+    sortable_list: String,
+    filter_tests: Vec<FilterTest>,
+    range_filters: Vec<String>,
+}
+
+/// The list endpoint's query model and queries, from the resource's `list:` section.
+fn list_view(resource: &Resource, schema_imports: &mut Imports) -> ListView {
+    let class = &resource.class_name;
+    let list = &resource.list;
+    let mut query_fields = Vec::new();
+    let mut conditions = Vec::new();
+    let mut filter_tests = Vec::new();
+    let mut range_filters = Vec::new();
+    for name in &list.filter {
+        let Some(field) = resource.fields.iter().find(|f| &f.name == name) else {
+            continue;
+        };
+        let row = types::row_of(field.ty);
+        let annotation = match (field.ty, row.input, row.python) {
+            (FieldType::Datetime, Some((input, _)), _) => input.to_owned(),
+            (FieldType::Enum, _, _) => field.enum_class(resource),
+            (_, _, Some(python)) if field.is_text() => python.to_owned(),
+            (_, _, Some(python)) => python.to_owned(),
+            _ => "str".to_owned(),
+        };
+        if field.ty == FieldType::Enum {
+            schema_imports.add(&format!("app.models.{}", resource.name), &annotation);
+        }
+        if let Some((module, import)) = row.import {
+            schema_imports.add(module, import);
+        }
+        if field.ty == FieldType::Datetime {
+            schema_imports.add("pydantic", "AwareDatetime");
+        }
+        let mut operators = vec![("", "==")];
+        if field.is_ordered() {
+            operators.extend([("_gt", ">"), ("_gte", ">="), ("_lt", "<"), ("_lte", "<=")]);
+            range_filters.push(name.clone());
+        }
+        for (suffix, operator) in operators {
+            let param = format!("{name}{suffix}");
+            query_fields.push(format!("    {param}: {annotation} | None = None"));
+            let (column, value) = (format!("col({class}.{name})"), format!("query.{param}"));
+            let one_line = format!("        conditions.append({column} {operator} {value})");
+            let hugged = format!("            {column} {operator} {value}");
+            let append = if one_line.len() <= python::LINE_LENGTH {
+                one_line
+            } else if hugged.len() <= python::LINE_LENGTH {
+                format!("        conditions.append(\n{hugged}\n        )")
+            } else {
+                // ruff splits a long comparison before its operator.
+                format!(
+                    "        conditions.append(\n            {column}\n            {operator} {value}\n        )"
+                )
+            };
+            conditions.push(format!("    if query.{param} is not None:\n{append}"));
+        }
+        let key = if field.ty == FieldType::Decimal {
+            "Decimal(row[field])"
+        } else {
+            "row[field]"
+        }
+        .to_owned();
+        filter_tests.push(FilterTest {
+            name: name.clone(),
+            ordered: field.is_ordered(),
+            key,
+        });
+    }
+    if !list.search.is_empty() {
+        schema_imports.add("pydantic", "Field");
+        query_fields.push(
+            "    q: str | None = Field(\n        default=None, min_length=1, max_length=200, description=\"Text to look for.\"\n    )".to_owned(),
+        );
+        let mut clause = String::from(
+            "    if query.q is not None:\n        conditions.append(\n            or_(\n",
+        );
+        for name in &list.search {
+            clause.push_str(&format!(
+                "{},\n",
+                python::call(
+                    16,
+                    "",
+                    &format!("col({class}.{name}).icontains"),
+                    &["query.q".into(), "autoescape=True".into()],
+                    ""
+                )
+                .trim_end_matches(',')
+            ));
+        }
+        clause.push_str("            )\n        )");
+        conditions.push(clause);
+    }
+    let mut sort_names: Vec<String> = list.sort.clone();
+    for (column, _) in &list.default_sort {
+        if !sort_names.contains(column) {
+            sort_names.push(column.clone());
+        }
+    }
+    let sort_columns = sort_names
+        .iter()
+        .map(|name| {
+            python::call(
+                8,
+                &format!("{}: ", python::string(name)),
+                "col",
+                &[format!("{class}.{name}")],
+                ",",
+            )
+        })
+        .collect();
+    if !list.sort.is_empty() {
+        schema_imports
+            .add("pydantic", "Field")
+            .add("pydantic", "field_validator");
+        query_fields.push(python::call(
+            4,
+            "sort: str = ",
+            "Field",
+            &[
+                format!("default={}", python::string(&list.default_sort_text())),
+                "description=\"Columns to sort by, comma-separated; - for descending.\"".to_owned(),
+            ],
+            "",
+        ));
+    }
+    if resource.list.page_size != 20 || resource.list.max_page_size != 100 {
+        schema_imports.add("pydantic", "Field");
+        query_fields.insert(
+            0,
+            python::call(
+                4,
+                "limit: int = ",
+                "Field",
+                &[
+                    format!("default={}", list.page_size),
+                    "ge=1".into(),
+                    format!("le={}", list.max_page_size),
+                    "description=\"Rows per page.\"".into(),
+                ],
+                "",
+            ),
+        );
+    }
+    let mut sortable: Vec<String> = list.sort.clone();
+    sortable.sort();
+    ListView {
+        query_fields: query_fields.join("\n"),
+        conditions,
+        sort_columns,
+        sortable_list: python::string_list("SORTABLE = ", &sortable),
+        filter_tests,
+        range_filters,
+    }
 }

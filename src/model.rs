@@ -38,7 +38,48 @@ pub struct Resource {
     pub label_plural: String,
     pub owned: bool,
     pub fields: Vec<Field>,
+    pub list: ListApi,
 }
+
+/// What the list endpoint offers, checked against the fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ListApi {
+    pub filter: Vec<String>,
+    pub sort: Vec<String>,
+    /// `(column, descending)` pairs.
+    pub default_sort: Vec<(String, bool)>,
+    pub search: Vec<String>,
+    pub page_size: u32,
+    pub max_page_size: u32,
+}
+
+impl Default for ListApi {
+    fn default() -> Self {
+        ListApi {
+            filter: Vec::new(),
+            sort: Vec::new(),
+            default_sort: vec![("created_at".to_owned(), true)],
+            search: Vec::new(),
+            page_size: 20,
+            max_page_size: 100,
+        }
+    }
+}
+
+impl ListApi {
+    /// `-created_at` or `title,-due_date`: the default order as a client would write it.
+    pub fn default_sort_text(&self) -> String {
+        let keys: Vec<String> = self
+            .default_sort
+            .iter()
+            .map(|(c, desc)| if *desc { format!("-{c}") } else { c.clone() })
+            .collect();
+        keys.join(",")
+    }
+}
+
+/// The columns every table has, which lists may also sort by.
+pub const GENERATED_SORTABLE: &[&str] = &["id", "created_at", "updated_at"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -181,6 +222,15 @@ impl Field {
             self.ty,
             FieldType::String | FieldType::Text | FieldType::Email | FieldType::Url
         )
+    }
+
+    /// Values that order naturally: numbers, dates and times (range filters apply).
+    pub fn is_ordered(&self) -> bool {
+        self.is_number()
+            || matches!(
+                self.ty,
+                FieldType::Date | FieldType::Datetime | FieldType::Time
+            )
     }
 
     /// A number: it can have `min` and `max`.

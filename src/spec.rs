@@ -90,9 +90,44 @@ pub struct RawResource {
     /// The resource's fields, in order, by snake_case name.
     #[serde(default)]
     pub fields: IndexMap<String, RawFieldEntry>,
+    /// What `GET /api/<plural>` offers: filters, sorting, search and page sizes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list: Option<RawList>,
 }
 
-pub const RESOURCE_KEYS: &[&str] = &["plural", "owned", "fields"];
+pub const RESOURCE_KEYS: &[&str] = &["plural", "owned", "fields", "list"];
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawList {
+    /// Fields a client may filter by: `?field=value`, and for numbers and times also
+    /// `?field_gt=`, `_gte=`, `_lt=`, `_lte=`.
+    #[serde(default)]
+    pub filter: Vec<String>,
+    /// Fields a client may sort by: `?sort=-due_date,title` (`-` for descending).
+    #[serde(default)]
+    pub sort: Vec<String>,
+    /// The order when the client gives none, in the same syntax (default `-created_at`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_sort: Option<String>,
+    /// Text fields `?q=` searches, case-insensitively.
+    #[serde(default)]
+    pub search: Vec<String>,
+    /// Rows per page: the default and the most a client may ask for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<RawPageSize>,
+}
+
+pub const LIST_KEYS: &[&str] = &["filter", "sort", "default_sort", "search", "page_size"];
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPageSize {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<u32>,
+}
 
 /// A field: either the full mapping or the command-line shorthand (`string:max=200:optional`).
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -206,9 +241,17 @@ mod tests {
     fn the_schema_describes_every_key_the_validator_knows() {
         let schema: serde_json::Value = serde_json::from_str(&json_schema()).unwrap();
         let defs = &schema["$defs"];
-        for (def, keys) in [("RawField", FIELD_KEYS), ("RawResource", RESOURCE_KEYS), ("RawProject", PROJECT_KEYS), ("RawAuth", AUTH_KEYS)] {
+        for (def, keys) in [
+            ("RawField", FIELD_KEYS),
+            ("RawResource", RESOURCE_KEYS),
+            ("RawProject", PROJECT_KEYS),
+            ("RawAuth", AUTH_KEYS),
+        ] {
             for key in keys {
-                assert!(defs[def]["properties"][key].is_object(), "{def}.{key} is missing from the schema");
+                assert!(
+                    defs[def]["properties"][key].is_object(),
+                    "{def}.{key} is missing from the schema"
+                );
             }
         }
         for key in SPEC_KEYS {

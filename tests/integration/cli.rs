@@ -93,8 +93,17 @@ fn new_renames_the_project_in_its_spec() {
         .success();
     let spec = fs::read_to_string(dir.path().join("todo-api/backendgen.yaml")).unwrap();
     assert!(spec.contains("name: todo_api"), "{spec}");
-    assert!(spec.starts_with("# yaml-language-server: $schema=.backendgen/schema.json\n# The tasks API"), "comments are kept");
-    assert!(dir.path().join("todo-api/.backendgen/schema.json").is_file());
+    assert!(
+        spec.starts_with(
+            "# yaml-language-server: $schema=.backendgen/schema.json\n# The tasks API"
+        ),
+        "comments are kept"
+    );
+    assert!(
+        dir.path()
+            .join("todo-api/.backendgen/schema.json")
+            .is_file()
+    );
 }
 
 #[test]
