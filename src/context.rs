@@ -23,6 +23,8 @@ struct ProjectView<'a> {
     /// Python string literals of the API's title and description.
     title_literal: String,
     description_literal: String,
+    description_toml: String,
+    roles_claim_literal: String,
     /// `description="..."` for `app/main.py`, split over lines when long.
     description_expr: String,
     /// The resources, with their Python views.
@@ -225,6 +227,8 @@ fn project_view(project: &Project) -> ProjectView<'_> {
         },
         title_literal: python::string(&project.title),
         description_literal: python::string(&project.description),
+        description_toml: python::toml_string(&project.description),
+        roles_claim_literal: python::string(&project.roles_claim),
         description_expr: python::long_string(8, "description=", &project.description, ","),
         views: project.resources.iter().map(resource_view).collect(),
     }
@@ -236,8 +240,8 @@ fn resource_view(resource: &Resource) -> ResourceView<'_> {
     model_imports.add("app.models.base", "TableModel");
     let mut schema_imports = Imports::default();
     schema_imports
-        .add("pydantic", "BaseModel")
-        .add("pydantic", "ConfigDict");
+        .add("pydantic", "ConfigDict")
+        .add("app.schemas.types", "RequestModel");
     schema_imports.add("datetime", "datetime");
     schema_imports.add("app.schemas.page", "PageParams");
 
@@ -817,8 +821,8 @@ fn list_view(resource: &Resource, schema_imports: &mut Imports) -> ListView {
         if let Some((module, import)) = row.import {
             schema_imports.add(module, import);
         }
-        if field.ty == FieldType::Datetime {
-            schema_imports.add("pydantic", "AwareDatetime");
+        if let (FieldType::Datetime, Some((_, (module, import)))) = (field.ty, row.input) {
+            schema_imports.add(module, import);
         }
         let mut operators = vec![("", "==")];
         if field.is_ordered() {

@@ -71,6 +71,13 @@ pub fn project(project: &Project, spec_text: &str) -> Result<Plan> {
     }
     files.push(manifest.to_file());
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    // Two templates must never write one path: the second would silently replace the first.
+    if let Some(pair) = files.windows(2).find(|pair| pair[0].path == pair[1].path) {
+        anyhow::bail!(
+            "two generated files would both be {}; rename the resource that causes it",
+            pair[0].path
+        );
+    }
     Ok(Plan { files })
 }
 

@@ -27,6 +27,12 @@ impl ProjectDir {
     /// Opens the project whose `backendgen.yaml` is in `dir`; its spec must be valid.
     pub fn open(dir: &Path) -> Result<Self> {
         let spec_path = dir.join(SPEC);
+        if !dir.is_dir() {
+            bail!(
+                "{} is not a folder\n  hint: pass --project DIR, the folder of a project made by `backendgen new`",
+                dir.display()
+            );
+        }
         if !spec_path.is_file() {
             bail!(
                 "{} has no {SPEC}\n  hint: run this inside a project made by `backendgen new`, or pass --project DIR",

@@ -61,6 +61,23 @@ pub fn long_string(indent: usize, head: &str, value: &str, suffix: &str) -> Stri
     out
 }
 
+/// A TOML basic string (double quotes, backslash escapes).
+pub fn toml_string(value: &str) -> String {
+    let mut out = String::from("\"");
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// A call statement or expression laid out as ruff format does: on one line when it fits, else
 /// the arguments on one indented line, else one argument a line with a trailing comma.
 ///
@@ -110,6 +127,11 @@ mod tests {
             "{out}"
         );
         assert_eq!(long_string(4, "x=", "short", ""), "    x=\"short\"");
+    }
+
+    #[test]
+    fn toml_strings_escape_quotes_and_backslashes() {
+        assert_eq!(toml_string(r#"a "b" \ c"#), r#""a \"b\" \\ c""#);
     }
 
     #[test]

@@ -14,6 +14,11 @@ pub fn parse_field(text: &str) -> Result<(String, RawField), String> {
     if name.is_empty() {
         return Err(format!("`{text}` has no field name before the first `:`"));
     }
+    if rest.is_empty() {
+        return Err(format!(
+            "`{text}` has no type after the `:`; e.g. `{name}:string`"
+        ));
+    }
     Ok((name.to_owned(), parse_type(rest)?))
 }
 
@@ -54,7 +59,13 @@ pub fn parse_type(text: &str) -> Result<RawField, String> {
     if let Some(default) = default {
         field.default = Some(default_value(&field.kind, default));
     }
+    let mut seen = Vec::new();
     for modifier in parts {
+        let key = modifier.split('=').next().unwrap_or_default();
+        if seen.contains(&key) {
+            return Err(format!("`{key}` is given twice"));
+        }
+        seen.push(key);
         apply_modifier(&mut field, modifier)?;
     }
     Ok(field)
@@ -242,6 +253,21 @@ mod tests {
     #[test]
     fn errors_say_what_is_wrong() {
         assert!(parse_field("title").unwrap_err().contains("no type"));
+        assert!(
+            parse_field("n:int:max=lots")
+                .unwrap_err()
+                .contains("not a number")
+        );
+        assert!(
+            parse_field("x:")
+                .unwrap_err()
+                .contains("no type after the `:`")
+        );
+        assert!(
+            parse_field("x:string:optional:optional")
+                .unwrap_err()
+                .contains("given twice")
+        );
         assert!(
             parse_field("title:string:bogus")
                 .unwrap_err()

@@ -100,7 +100,7 @@ pub const TABLE: &[TypeRow] = &[
     ),
     TypeRow {
         // Naive datetimes are refused: a time without a zone is a bug waiting to happen.
-        input: Some(("AwareDatetime", ("pydantic", "AwareDatetime"))),
+        input: Some(("UtcDatetime", ("app.schemas.types", "UtcDatetime"))),
         ..row(
             FieldType::Datetime,
             Some("datetime"),
@@ -500,6 +500,9 @@ pub fn invalid(field: &Field) -> Vec<(String, String)> {
             cases.push((format!("{name}-too-short"), format!("\"x\" * {}", min - 1)));
         }
     }
+    if matches!(field.ty, FieldType::String | FieldType::Text) {
+        cases.push((format!("{name}-nul"), "\"a\\x00b\"".into()));
+    }
     if field.pattern.is_some() {
         let misfit = ["", "!", "no match here", "0", "a"].into_iter().find(|c| {
             field
@@ -525,10 +528,16 @@ pub fn invalid(field: &Field) -> Vec<(String, String)> {
                 python::string(&"9".repeat(whole as usize + 1)),
             ));
         }
-        FieldType::Datetime => cases.push((
-            format!("{name}-without-time-zone"),
-            "\"2030-01-02T09:30:00\"".into(),
-        )),
+        FieldType::Datetime => {
+            cases.push((
+                format!("{name}-without-time-zone"),
+                "\"2030-01-02T09:30:00\"".into(),
+            ));
+            cases.push((
+                format!("{name}-beyond-utc"),
+                "\"9999-12-31T23:59:59-14:00\"".into(),
+            ));
+        }
         FieldType::Time => cases.push((format!("{name}-out-of-range"), "\"25:00:00\"".into())),
         FieldType::Enum => cases.push((format!("{name}-unknown-value"), "\"not_a_value\"".into())),
         FieldType::Email => {

@@ -20,6 +20,7 @@ use crate::spec::{
     AUTH_KEYS, FIELD_KEYS, LIST_KEYS, PROJECT_KEYS, RESOURCE_KEYS, RawAuth, RawField, RawList,
     RawProject, RawResource, SPEC_KEYS,
 };
+use crate::spec::{Mode, Orm};
 
 /// Parses and validates a spec. `source` names the file in messages; `name` (from the command
 /// line) replaces the spec's project name.
@@ -27,6 +28,8 @@ pub fn validate(source: &str, text: &str, name: Option<&str>) -> Result<Project,
     let mut v = Validator {
         problems: Vec::new(),
     };
+    // Editors on Windows may start a file with a byte order mark; YAML does not want it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let project = match serde_yaml::from_str::<Value>(text) {
         Ok(root) => v.spec(&root, name),
         Err(err) => {
@@ -34,7 +37,13 @@ pub fn validate(source: &str, text: &str, name: Option<&str>) -> Result<Project,
                 "",
                 format!("invalid YAML: {}", strip_location(&err.to_string())),
             )
-            .hint("check the indentation and quoting around that place");
+            .hint(
+                if err.to_string().contains("cannot start any token") && text.contains('\t') {
+                    "YAML indents with spaces, never tabs"
+                } else {
+                    "check the indentation and quoting around that place"
+                },
+            );
             if let Some(loc) = err.location() {
                 problem = problem.at(loc.line(), loc.column());
             }
@@ -119,6 +128,34 @@ impl Validator {
                     .hint("leave it out to use `role`, the claim Better Auth's admin plugin sets"),
             );
         }
+        if let Some(project) = &project {
+            if project.orm.is_some_and(|orm| orm != Orm::Sqlmodel) {
+                self.report(
+                    Problem::new(
+                        "project.orm",
+                        "`sqlalchemy` is not supported yet: projects use SQLModel",
+                    )
+                    .hint("remove `orm`, or set it to `sqlmodel`"),
+                );
+            }
+            if project.mode.is_some_and(|mode| mode != Mode::Async) {
+                self.report(
+                    Problem::new(
+                        "project.mode",
+                        "`sync` is not supported yet: projects are async",
+                    )
+                    .hint("remove `mode`, or set it to `async`"),
+                );
+            }
+            if let Some(description) = &project.description
+                && (description.chars().any(char::is_control) || description.chars().count() > 200)
+            {
+                self.report(
+                    Problem::new("project.description", "the description is one line of at most 200 characters")
+                        .hint("it becomes the API's one-line description in the docs, pyproject.toml and the README"),
+                );
+            }
+        }
         let resources = self.resources(root.get("resources"));
         let project = project?;
         let name = name?;
@@ -188,7 +225,9 @@ impl Validator {
         let name_ok = self.resource_name(name, &path);
         // Fields are checked one by one below, so one bad field does not hide the others.
         let mut shallow = self.mapping(node, &path)?.clone();
-        let has_fields = shallow.remove("fields").is_some_and(|f| !f.is_null());
+        let has_fields = shallow
+            .remove("fields")
+            .is_some_and(|f| !f.is_null() && f.as_mapping().is_none_or(|m| !m.is_empty()));
         let list_node = shallow.remove("list");
         let raw: RawResource = self.node(&Value::Mapping(shallow), RESOURCE_KEYS, &path)?;
         let plural = match &raw.plural {
@@ -202,6 +241,13 @@ impl Validator {
                         ),
                     )
                     .hint("shorten it: it names the table and its indexes"),
+                );
+                None
+            }
+            Some(plural) if RESERVED_PLURALS.contains(&plural.as_str()) => {
+                self.report(
+                    Problem::new(format!("{path}.plural"), format!("`{plural}` would overwrite the project's own app/tests/test_{plural}.py"))
+                        .hint("choose another plural"),
                 );
                 None
             }
@@ -225,7 +271,15 @@ impl Validator {
                     .hint("add at least one, e.g. `fields: { name: string }`"),
             );
         }
+        let explicit = raw.plural.is_some();
         let (class_name, plural, route) = model::resource_names(name, plural.as_deref());
+        if !explicit && RESERVED_PLURALS.contains(&plural.as_str()) {
+            self.report(
+                Problem::new(&path, format!("its plural `{plural}` would overwrite the project's own app/tests/test_{plural}.py"))
+                    .hint("give the resource another name, or another `plural`"),
+            );
+            return None;
+        }
         let mut fields = Vec::new();
         let raw_fields = match node.get("fields") {
             Some(Value::Mapping(map)) => map.clone(),
@@ -687,6 +741,7 @@ impl Validator {
             && self.problems.len() == before
         {
             field.default = self.default(&field, default, &format!("{path}.default"));
+            self.default_in_range(&field, &format!("{path}.default"));
         }
         if field.read_only
             && field.default.is_none()
@@ -846,6 +901,42 @@ impl Validator {
         }
     }
 
+    /// A number's default must fit its column and its own bounds.
+    fn default_in_range(&mut self, field: &Field, path: &str) {
+        let value = match &field.default {
+            Some(DefaultValue::Int(n)) => *n as f64,
+            Some(DefaultValue::Float(x)) => *x,
+            Some(DefaultValue::Decimal(text)) => text.parse::<f64>().unwrap_or_default(),
+            _ => return,
+        };
+        if let Some(DefaultValue::Int(n)) = &field.default
+            && field.ty == FieldType::Int
+            && i32::try_from(*n).is_err()
+        {
+            self.report(
+                Problem::new(
+                    path,
+                    format!("default {n} does not fit an `int` column (32 bits)"),
+                )
+                .hint("use `bigint` for larger numbers"),
+            );
+            return;
+        }
+        let below = field.min.as_ref().filter(|min| value < min.value);
+        let above = field.max.as_ref().filter(|max| value > max.value);
+        if let Some(bound) = below.or(above) {
+            let side = if below.is_some() {
+                "below min"
+            } else {
+                "above max"
+            };
+            self.report(
+                Problem::new(path, format!("the default is {side} {}", bound.literal))
+                    .hint("give a default within `min` and `max`"),
+            );
+        }
+    }
+
     /// A `min` or `max`, checked against the field's type.
     fn bound(&mut self, field: &Field, value: &Value, path: &str) -> Option<Bound> {
         let number = match value {
@@ -964,6 +1055,9 @@ impl Validator {
             (FieldType::Int | FieldType::Bigint, _) => {
                 return self.reject(mismatch("a whole number, e.g. `0`"));
             }
+            (FieldType::Float, Value::Number(n)) if !n.as_f64().is_some_and(f64::is_finite) => {
+                return self.reject(mismatch("a finite number, e.g. `0.5`"));
+            }
             (FieldType::Float, Value::Number(n)) => {
                 DefaultValue::Float(n.as_f64().unwrap_or_default())
             }
@@ -1072,13 +1166,15 @@ impl Validator {
 
     /// A whole number in `min..=max`.
     fn count(&mut self, value: &Value, path: &str, min: u32, max: u32) -> Option<u32> {
-        match value.as_i64() {
-            Some(n) if n >= i64::from(min) && n <= i64::from(max) => u32::try_from(n).ok(),
-            _ => self.reject(
-                Problem::new(path, format!("{} is out of range", show(value)))
-                    .hint(format!("give a whole number from {min} to {max}")),
-            ),
-        }
+        let message = match value.as_i64() {
+            Some(n) if n >= i64::from(min) && n <= i64::from(max) => return u32::try_from(n).ok(),
+            Some(_) => format!("{} is out of range", show(value)),
+            None if value.is_string() => format!("{} is text, not a number", show(value)),
+            None => format!("{} is not a whole number", show(value)),
+        };
+        self.reject(
+            Problem::new(path, message).hint(format!("give a whole number from {min} to {max}")),
+        )
     }
 
     fn mapping<'a>(&mut self, node: &'a Value, path: &str) -> Option<&'a Mapping> {
@@ -1264,10 +1360,18 @@ fn is_iso_date(text: &str) -> bool {
             .then(|| s.parse::<u32>().ok())
             .flatten()
     };
-    matches!(
-        (number(y, 4), number(m, 2), number(d, 2)),
-        (Some(_), Some(1..=12), Some(1..=31))
-    )
+    let (Some(year), Some(month), Some(day)) = (number(y, 4), number(m, 2), number(d, 2)) else {
+        return false;
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    year >= 1 && (1..=days).contains(&day)
 }
 
 pub const PYTHON_KEYWORDS: &[&str] = &[
@@ -1348,7 +1452,25 @@ const RESERVED_RESOURCES: &[&str] = &[
     "request",
     "alembic",
     "conftest",
+    // Names app/main.py, the routers and the services bind themselves.
+    "engine",
+    "math",
+    "httpx",
+    "lifespan",
+    "create_app",
+    "health_router",
+    "status",
+    "jsonable_encoder",
+    "request_validation_error",
+    "asynccontextmanager",
+    "metadata",
+    "service",
+    "conditions",
+    "query",
 ];
+
+/// Plurals whose test module (`app/tests/test_<plural>.py`) the project already has.
+const RESERVED_PLURALS: &[&str] = &["auth", "config", "health", "migrations"];
 
 /// Names imported into generated modules; a resource class must not shadow them.
 const RESERVED_CLASSES: &[&str] = &[
@@ -1671,6 +1793,79 @@ mod tests {
         assert!(
             resource.fields[0].index && resource.fields[3].index,
             "filtered and sorted fields are indexed"
+        );
+    }
+
+    /// Specs that once passed validation and then rendered a broken project.
+    #[test]
+    fn regressions_that_rendered_broken_projects() {
+        let cases = [
+            (
+                "project: { name: x }\nresources:\n  task:\n    fields: {}\n",
+                "the resource has no fields",
+            ),
+            (
+                &format!("{HEAD}      f: {{ type: float, default: .nan }}\n"),
+                "a finite number",
+            ),
+            (
+                &format!("{HEAD}      d: {{ type: date, default: \"2026-02-30\" }}\n"),
+                "does not fit a `date` field",
+            ),
+            (
+                &format!("{HEAD}      n: {{ type: int, default: 2147483648 }}\n"),
+                "does not fit an `int` column",
+            ),
+            (
+                &format!("{HEAD}      n: {{ type: int, default: 5, min: 10 }}\n"),
+                "below min 10",
+            ),
+            (
+                "project: { name: x }\nresources:\n  engine:\n    fields: { a: string }\n",
+                "used by the generated project",
+            ),
+            (
+                "project: { name: x }\nresources:\n  migration:\n    fields: { a: string }\n",
+                "test_migrations.py",
+            ),
+            (
+                "project: { name: x }\nresources:\n  thing:\n    plural: health\n    fields: { a: string }\n",
+                "test_health.py",
+            ),
+            (
+                "project: { name: x, orm: sqlalchemy }\nresources:\n  t:\n    fields: { a: string }\n",
+                "not supported yet",
+            ),
+            (
+                "project: { name: x, mode: sync }\nresources:\n  t:\n    fields: { a: string }\n",
+                "not supported yet",
+            ),
+            (
+                "project: { name: x, description: \"a\\nb\" }\nresources:\n  t:\n    fields: { a: string }\n",
+                "one line",
+            ),
+        ];
+        for (yaml, expected) in cases {
+            let problems = problems(yaml);
+            assert!(
+                problems.iter().any(|p| p.to_string().contains(expected)),
+                "{yaml}: {problems:#?}"
+            );
+        }
+        assert!(
+            is_iso_date("2024-02-29") && !is_iso_date("2023-02-29") && !is_iso_date("2026-04-31")
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_ignored() {
+        assert!(
+            validate(
+                "s",
+                "\u{feff}project: { name: x }\nresources:\n  t:\n    fields: { a: string }\n",
+                None
+            )
+            .is_ok()
         );
     }
 

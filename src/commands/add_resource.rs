@@ -152,9 +152,14 @@ fn definition(args: &AddResourceArgs) -> Result<(String, String)> {
         );
     }
     let mut text = format!("owned: {}\nfields:\n", owned.unwrap_or(true));
+    let mut names = Vec::new();
     for field in &args.fields {
         let (name, _) =
             shorthand::parse_field(field).map_err(|e| anyhow::anyhow!("--field {field}: {e}"))?;
+        if names.contains(&name) {
+            bail!("--field {field}: the field `{name}` is given twice; nothing was written");
+        }
+        names.push(name.clone());
         let rest = &field[name.len() + 1..];
         text.push_str(&format!("  {name}: {}\n", yaml_scalar(rest)));
     }
