@@ -1,10 +1,12 @@
 //! The template context: the model, plus the Python each template needs, computed here so that
 //! templates hold no naming or type logic and their output is laid out as `ruff format` wants.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use tera::Context;
 
-use crate::model::{DefaultValue, Field, FieldType, Project, Resource, enum_member};
+use crate::model::{DefaultValue, Field, FieldType, Project, Resource, Rule, enum_member};
 use crate::python::{self, Imports};
 use crate::types;
 
@@ -51,6 +53,24 @@ struct ResourceView<'a> {
     /// Int fields bound their values to an `INTEGER` (or `BIGINT`) column's range.
     uses_int32: bool,
     uses_int64: bool,
+    /// Access: the caller's type and the owner scope of each action, role aliases, the
+    /// admin roles, and a paragraph for the router's docstring.
+    actions: BTreeMap<&'static str, ActionView>,
+    role_aliases: Vec<String>,
+    admin_roles_line: String,
+    uses_owner: bool,
+    access_doc: String,
+    /// Tests: the roles that let a caller perform every action, whether owners can be told
+    /// apart from other callers, the routes that need a token, and the access matrix.
+    worker_roles: String,
+    isolation_testable: bool,
+    protected_routes: Vec<String>,
+    callers: Vec<String>,
+    access_cases: Vec<String>,
+    /// Owned resources: whether the list, and which of GET/PATCH/DELETE, keep other users' rows
+    /// away from the tests' usual callers.
+    list_isolated: bool,
+    isolated_methods: String,
     /// The list endpoint: its query model's declarations, the service's WHERE clauses, the
     /// sortable columns, and what the tests need to probe them.
     list_query_fields: String,
@@ -99,6 +119,14 @@ struct ResourceView<'a> {
     unique_list: String,
     required_fields: Vec<String>,
     has_defaults: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct ActionView {
+    /// `CurrentUser`, `OptionalUser` or a role alias (`CanDelete`).
+    user: String,
+    /// Owned resources: whose rows the action may touch (`_owner(user)`, or `None` when public).
+    owner: String,
 }
 
 /// What the generated tests need to probe one filter.
@@ -518,6 +546,7 @@ fn resource_view(resource: &Resource) -> ResourceView<'_> {
         lines.join("\n")
     };
     let list = list_view(resource, &mut schema_imports);
+    let access = access_view(resource);
     let testable = |names: &[String], text_search: bool| -> Vec<String> {
         names
             .iter()
@@ -535,6 +564,33 @@ fn resource_view(resource: &Resource) -> ResourceView<'_> {
     let sort_tests = testable(&resource.list.sort, false);
     let search_tests = testable(&resource.list.search, true);
     ResourceView {
+        actions: access.actions,
+        role_aliases: access.role_aliases,
+        admin_roles_line: access.admin_roles_line,
+        uses_owner: access.uses_owner,
+        access_doc: access.doc,
+        worker_roles: access.worker_roles.join(","),
+        isolation_testable: access.isolation_testable,
+        protected_routes: access.protected_routes,
+        callers: access.callers,
+        access_cases: access.cases,
+        list_isolated: access.isolation_testable && resource.access.list != Rule::Public,
+        isolated_methods: {
+            let methods: Vec<String> = [
+                ("get", "GET", &resource.access.get),
+                ("update", "PATCH", &resource.access.update),
+                ("delete", "DELETE", &resource.access.delete),
+            ]
+            .iter()
+            .filter(|(_, _, rule)| access.isolation_testable && **rule != Rule::Public)
+            .map(|(_, method, _)| (*method).to_owned())
+            .collect();
+            if methods.is_empty() {
+                String::new()
+            } else {
+                python::string_list("", &methods)
+            }
+        },
         list_query_fields: list.query_fields,
         list_conditions: list.conditions,
         sort_columns: list.sort_columns,
@@ -592,7 +648,7 @@ fn resource_view(resource: &Resource) -> ResourceView<'_> {
         },
         required_fields: required,
         service_imports: service_imports(resource),
-        router_imports: router_imports(resource),
+        router_imports: router_imports(resource, &access.imports),
         has_defaults: resource
             .fields
             .iter()
@@ -690,8 +746,11 @@ fn service_imports(resource: &Resource) -> String {
     imports.render()
 }
 
-fn router_imports(resource: &Resource) -> String {
+fn router_imports(resource: &Resource, access: &[(&str, &str)]) -> String {
     let mut imports = Imports::default();
+    for (module, name) in access {
+        imports.add(module, name);
+    }
     for name in [
         "APIRouter",
         "HTTPException",
@@ -702,13 +761,10 @@ fn router_imports(resource: &Resource) -> String {
         imports.add("fastapi", name);
     }
     imports.add("sqlmodel.ext.asyncio.session", "AsyncSession");
-    for name in ["CurrentUser", "IdPath", "SessionDep"] {
+    for name in ["IdPath", "SessionDep"] {
         imports.add("app.dependencies", name);
     }
     imports.add("typing", "Annotated").add("fastapi", "Query");
-    if resource.owned {
-        imports.add("app.dependencies", "AuthUser");
-    }
     let schemas = format!("app.schemas.{}", resource.name);
     imports
         .add(
@@ -943,5 +999,295 @@ fn list_view(resource: &Resource, schema_imports: &mut Imports) -> ListView {
         sortable_list: python::string_list("SORTABLE = ", &sortable),
         filter_tests,
         range_filters,
+    }
+}
+
+struct AccessView {
+    worker_roles: Vec<String>,
+    isolation_testable: bool,
+    protected_routes: Vec<String>,
+    callers: Vec<String>,
+    cases: Vec<String>,
+    actions: BTreeMap<&'static str, ActionView>,
+    role_aliases: Vec<String>,
+    admin_roles_line: String,
+    uses_owner: bool,
+    doc: String,
+    imports: Vec<(&'static str, &'static str)>,
+}
+
+/// Who may call each route, as the router declares it.
+fn access_view(resource: &Resource) -> AccessView {
+    let mut actions = BTreeMap::new();
+    let mut role_aliases = Vec::new();
+    let mut imports: Vec<(&'static str, &'static str)> = Vec::new();
+    let mut uses_owner = false;
+    for (action, rule) in resource.access.actions() {
+        let user = match rule {
+            Rule::Public => {
+                imports.push(("app.dependencies", "OptionalUser"));
+                "OptionalUser".to_owned()
+            }
+            Rule::Authenticated => {
+                imports.push(("app.dependencies", "CurrentUser"));
+                "CurrentUser".to_owned()
+            }
+            Rule::Roles(roles) => {
+                imports.extend([
+                    ("app.dependencies", "AuthUser"),
+                    ("app.dependencies", "require_roles"),
+                    ("fastapi", "Depends"),
+                ]);
+                let constant = format!("{}_ROLES", action.to_uppercase());
+                let alias = format!("Can{}", capitalize(action));
+                role_aliases.push(format!(
+                    "\n# Who may {action}: a caller with one of these roles.\n{}\n{alias} = Annotated[AuthUser, Depends(require_roles(*{constant}))]",
+                    python::string_tuple(&format!("{constant} = "), roles)
+                ));
+                alias
+            }
+        };
+        let owner = match (action, rule) {
+            ("create", _) => "user.id".to_owned(),
+            (_, Rule::Public) => "None".to_owned(),
+            _ => {
+                uses_owner = true;
+                "_owner(user)".to_owned()
+            }
+        };
+        actions.insert(action, ActionView { user, owner });
+    }
+    if resource.owned && uses_owner {
+        imports.push(("app.dependencies", "AuthUser"));
+    }
+    let admin_roles_line =
+        python::string_set("ADMIN_ROLES = frozenset(", &resource.admin_roles, ")");
+    let tests = access_tests(resource);
+    AccessView {
+        worker_roles: tests.worker_roles,
+        isolation_testable: tests.isolation_testable,
+        protected_routes: tests.protected_routes,
+        callers: tests.callers,
+        cases: tests.cases,
+        actions,
+        role_aliases,
+        admin_roles_line,
+        uses_owner,
+        doc: access_doc(resource),
+        imports,
+    }
+}
+
+/// A sentence or two on who may call what, wrapped for a docstring.
+fn access_doc(resource: &Resource) -> String {
+    let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
+    for (action, rule) in resource.access.actions() {
+        let needs = match rule {
+            Rule::Public => "public".to_owned(),
+            Rule::Authenticated => "needs a signed-in caller".to_owned(),
+            Rule::Roles(roles) if roles.len() == 1 => format!("needs the role {}", roles[0]),
+            Rule::Roles(roles) => format!(
+                "needs the role {}",
+                english_list(&roles.iter().map(String::as_str).collect::<Vec<_>>())
+                    .replace(" and ", " or ")
+            ),
+        };
+        match groups.iter_mut().find(|(n, _)| *n == needs) {
+            Some((_, actions)) => actions.push(action),
+            None => groups.push((needs, vec![action])),
+        }
+    }
+    let mut text = if groups.len() == 1 && groups[0].0 == "needs a signed-in caller" {
+        "Every route needs a signed-in caller.".to_owned()
+    } else {
+        let parts: Vec<String> = groups
+            .iter()
+            .map(|(needs, actions)| {
+                let verb = if actions.len() == 1 {
+                    needs.clone()
+                } else {
+                    needs.replace("needs", "need")
+                };
+                let verb = if needs == "public" {
+                    if actions.len() == 1 {
+                        "is public".to_owned()
+                    } else {
+                        "are public".to_owned()
+                    }
+                } else {
+                    verb
+                };
+                format!("{} {verb}", english_list(actions))
+            })
+            .collect();
+        format!("Access: {}.", parts.join("; "))
+    };
+    if !resource.admin_roles.is_empty() {
+        text.push_str(&format!(
+            " The roles {} see and manage every row.",
+            resource.admin_roles.join(", ")
+        ));
+    }
+    wrap(&text, 80)
+}
+
+/// Greedy word wrap at `width` columns.
+fn wrap(text: &str, width: usize) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.len() + 1 + word.len() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines.join("\n")
+}
+
+struct AccessTests {
+    worker_roles: Vec<String>,
+    isolation_testable: bool,
+    protected_routes: Vec<String>,
+    callers: Vec<String>,
+    cases: Vec<String>,
+}
+
+/// The access matrix: each action, for each kind of caller, and what it must answer.
+fn access_tests(resource: &Resource) -> AccessTests {
+    let admins = &resource.admin_roles;
+    // The roles the tests' usual callers (alice, bob) hold: enough for every action, admin
+    // roles only where an action accepts nothing else.
+    let mut worker_roles: Vec<String> = Vec::new();
+    for (_, rule) in resource.access.actions() {
+        if let Rule::Roles(roles) = rule
+            && !roles.iter().any(|r| worker_roles.contains(r))
+        {
+            let pick = roles
+                .iter()
+                .find(|r| !admins.contains(r))
+                .unwrap_or(&roles[0]);
+            worker_roles.push(pick.clone());
+        }
+    }
+    if worker_roles.is_empty() {
+        worker_roles.push("user".to_owned());
+    }
+    let workers_are_admins = worker_roles.iter().any(|r| admins.contains(r));
+    let mut declared: Vec<String> = Vec::new();
+    for (_, rule) in resource.access.actions() {
+        if let Rule::Roles(roles) = rule {
+            for role in roles {
+                if !declared.contains(role) {
+                    declared.push(role.clone());
+                }
+            }
+        }
+    }
+    for role in admins {
+        if !declared.contains(role) {
+            declared.push(role.clone());
+        }
+    }
+    // (name, sub, roles)
+    let mut callers: Vec<(String, String, Vec<String>)> = vec![
+        ("owner".into(), "alice".into(), worker_roles.clone()),
+        ("other".into(), "bob".into(), worker_roles.clone()),
+        ("plain".into(), "carol".into(), vec!["user".into()]),
+    ];
+    for role in &declared {
+        callers.push((format!("role-{role}"), "dave".into(), vec![role.clone()]));
+    }
+    let mut cases = Vec::new();
+    let mut everyone = vec![("anonymous".to_owned(), None)];
+    everyone.extend(
+        callers
+            .iter()
+            .map(|(name, sub, roles)| (name.clone(), Some((sub.clone(), roles.clone())))),
+    );
+    for (action, rule) in resource.access.actions() {
+        for (caller, who) in &everyone {
+            let success = match action {
+                "list" | "get" | "update" => 200,
+                "create" => 201,
+                _ => 204,
+            };
+            let (status, visible) = match (rule, who) {
+                (Rule::Public, _) => (success, true),
+                (_, None) => (401, false),
+                (Rule::Roles(roles), Some((_, held)))
+                    if !roles.iter().any(|r| held.contains(r)) =>
+                {
+                    (403, false)
+                }
+                (_, Some((sub, held))) => {
+                    let sees_all = !resource.owned
+                        || sub == "alice"
+                        || held.iter().any(|r| admins.contains(r));
+                    match action {
+                        "list" => (200, sees_all),
+                        "create" => (201, true),
+                        _ if sees_all => (success, true),
+                        _ => (404, false),
+                    }
+                }
+            };
+            cases.push(python::call(
+                4,
+                "",
+                "pytest.param",
+                &[
+                    python::string(action),
+                    python::string(caller),
+                    status.to_string(),
+                    if visible {
+                        "True".into()
+                    } else {
+                        "False".into()
+                    },
+                    format!("id={}", python::string(&format!("{action}-{caller}"))),
+                ],
+                ",",
+            ));
+        }
+    }
+    let routes = [
+        ("list", "(\"GET\", URL)"),
+        ("create", "(\"POST\", URL)"),
+        ("get", "(\"GET\", f\"{URL}/1\")"),
+        ("update", "(\"PATCH\", f\"{URL}/1\")"),
+        ("delete", "(\"DELETE\", f\"{URL}/1\")"),
+    ];
+    let protected_routes = routes
+        .iter()
+        .filter(|(action, _)| {
+            resource
+                .access
+                .actions()
+                .iter()
+                .any(|(a, rule)| a == action && **rule != Rule::Public)
+        })
+        .map(|(_, route)| (*route).to_owned())
+        .collect();
+    let callers = callers
+        .iter()
+        .map(|(name, sub, roles)| {
+            format!(
+                "    {}: ({}, {}),",
+                python::string(name),
+                python::string(sub),
+                python::string(&roles.join(","))
+            )
+        })
+        .collect();
+    AccessTests {
+        isolation_testable: resource.owned && !workers_are_admins,
+        worker_roles,
+        protected_routes,
+        callers,
+        cases,
     }
 }

@@ -39,6 +39,41 @@ pub struct Resource {
     pub owned: bool,
     pub fields: Vec<Field>,
     pub list: ListApi,
+    pub access: Access,
+    /// Owned resources: these roles see and manage every row.
+    pub admin_roles: Vec<String>,
+}
+
+/// Who may call an action.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "roles", rename_all = "lowercase")]
+pub enum Rule {
+    Public,
+    #[default]
+    Authenticated,
+    Roles(Vec<String>),
+}
+
+/// The rule of each action.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Access {
+    pub list: Rule,
+    pub get: Rule,
+    pub create: Rule,
+    pub update: Rule,
+    pub delete: Rule,
+}
+
+impl Access {
+    pub fn actions(&self) -> [(&'static str, &Rule); 5] {
+        [
+            ("list", &self.list),
+            ("get", &self.get),
+            ("create", &self.create),
+            ("update", &self.update),
+            ("delete", &self.delete),
+        ]
+    }
 }
 
 /// What the list endpoint offers, checked against the fields.

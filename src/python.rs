@@ -278,6 +278,32 @@ pub fn string_list(head: &str, items: &[String]) -> String {
     out
 }
 
+/// A tuple literal of strings (`("a",)` for one), after `head`.
+pub fn string_tuple(head: &str, items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| string(i)).collect();
+    let inner = if quoted.len() == 1 {
+        format!("{},", quoted[0])
+    } else {
+        quoted.join(", ")
+    };
+    let line = format!("{head}({inner})");
+    if line.chars().count() <= LINE_LENGTH {
+        return line;
+    }
+    let mut out = format!("{head}(\n");
+    for item in quoted {
+        out.push_str(&format!("    {item},\n"));
+    }
+    out.push(')');
+    out
+}
+
+/// A set literal of strings (`{"a", "b"}`) between `head` and `tail`, on one line.
+pub fn string_set(head: &str, items: &[String], tail: &str) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| string(i)).collect();
+    format!("{head}{{{}}}{tail}", quoted.join(", "))
+}
+
 /// isort's order of imported names (and ruff's for `__all__`): CONSTANTS, then Classes, then
 /// everything else, each in natural order.
 pub fn member_cmp(a: &str, b: &str) -> std::cmp::Ordering {

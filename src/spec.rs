@@ -93,9 +93,40 @@ pub struct RawResource {
     /// What `GET /api/<plural>` offers: filters, sorting, search and page sizes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list: Option<RawList>,
+    /// Who may do what: per action `public`, `authenticated` (the default) or a list of roles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<RawAccess>,
+    /// On an owned resource, callers with one of these roles see and manage every row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_roles: Option<Vec<String>>,
 }
 
-pub const RESOURCE_KEYS: &[&str] = &["plural", "owned", "fields", "list"];
+pub const RESOURCE_KEYS: &[&str] = &["plural", "owned", "fields", "list", "access", "admin_roles"];
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAccess {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list: Option<RawRule>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub get: Option<RawRule>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create: Option<RawRule>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update: Option<RawRule>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delete: Option<RawRule>,
+}
+
+pub const ACCESS_KEYS: &[&str] = &["list", "get", "create", "update", "delete"];
+
+/// `public`, `authenticated`, or the roles of which the caller needs one.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RawRule {
+    Word(String),
+    Roles(Vec<String>),
+}
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

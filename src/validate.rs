@@ -14,13 +14,14 @@ use crate::locate::Locator;
 use crate::model::{
     self, Bound, DefaultValue, Field, FieldType, GENERATED_SORTABLE, ListApi, Project, Resource,
 };
+use crate::model::{Access, Rule};
 use crate::problem::{Problem, Problems, nearest};
 use crate::shorthand;
+use crate::spec::{ACCESS_KEYS, Mode, Orm, RawAccess, RawRule};
 use crate::spec::{
     AUTH_KEYS, FIELD_KEYS, LIST_KEYS, PROJECT_KEYS, RESOURCE_KEYS, RawAuth, RawField, RawList,
     RawProject, RawResource, SPEC_KEYS,
 };
-use crate::spec::{Mode, Orm};
 
 /// Parses and validates a spec. `source` names the file in messages; `name` (from the command
 /// line) replaces the spec's project name.
@@ -229,6 +230,7 @@ impl Validator {
             .remove("fields")
             .is_some_and(|f| !f.is_null() && f.as_mapping().is_none_or(|m| !m.is_empty()));
         let list_node = shallow.remove("list");
+        let access_node = shallow.remove("access");
         let raw: RawResource = self.node(&Value::Mapping(shallow), RESOURCE_KEYS, &path)?;
         let plural = match &raw.plural {
             Some(plural) if plural.len() > MAX_PLURAL => {
@@ -326,7 +328,25 @@ impl Validator {
             }
             _ => ListApi::default(),
         };
+        let access = match access_node {
+            Some(node) if !node.is_null() => {
+                self.access(&node, &format!("{path}.access"), owned)?
+            }
+            _ => Access::default(),
+        };
+        let admin_roles = raw.admin_roles.clone().unwrap_or_default();
+        for role in &admin_roles {
+            self.role_name(role, &format!("{path}.admin_roles"));
+        }
+        if !admin_roles.is_empty() && !owned {
+            self.report(
+                Problem::new(format!("{path}.admin_roles"), "`admin_roles` applies to owned resources")
+                    .hint("on a shared resource every caller sees every row already; use `access` to limit actions to roles"),
+            );
+        }
         Some(Resource {
+            access,
+            admin_roles,
             label: name.replace('_', " "),
             label_plural: plural.replace('_', " "),
             name: name.to_owned(),
@@ -337,6 +357,73 @@ impl Validator {
             fields,
             list,
         })
+    }
+
+    /// An `access:` section: each action `public`, `authenticated` or a list of roles.
+    fn access(&mut self, node: &Value, path: &str, owned: bool) -> Option<Access> {
+        let raw: RawAccess = self.node(node, ACCESS_KEYS, path)?;
+        let before = self.problems.len();
+        let rule = |this: &mut Self, action: &str, raw: &Option<RawRule>| -> Rule {
+            let place = format!("{path}.{action}");
+            match raw {
+                None => Rule::Authenticated,
+                Some(RawRule::Word(word)) if word == "public" => Rule::Public,
+                Some(RawRule::Word(word)) if word == "authenticated" => Rule::Authenticated,
+                Some(RawRule::Word(word)) => {
+                    this.report(
+                        Problem::new(place, format!("`{word}` is not an access rule"))
+                            .hint(format!("write `public`, `authenticated`, or a list of roles such as `[{word}]`")),
+                    );
+                    Rule::Authenticated
+                }
+                Some(RawRule::Roles(roles)) if roles.is_empty() => {
+                    this.report(
+                        Problem::new(place, "an empty list of roles lets nobody in")
+                            .hint("name at least one role, or write `authenticated`"),
+                    );
+                    Rule::Authenticated
+                }
+                Some(RawRule::Roles(roles)) => {
+                    for role in roles {
+                        this.role_name(role, &place);
+                    }
+                    Rule::Roles(roles.clone())
+                }
+            }
+        };
+        let access = Access {
+            list: rule(self, "list", &raw.list),
+            get: rule(self, "get", &raw.get),
+            create: rule(self, "create", &raw.create),
+            update: rule(self, "update", &raw.update),
+            delete: rule(self, "delete", &raw.delete),
+        };
+        if owned && access.create == Rule::Public {
+            self.report(
+                Problem::new(
+                    format!("{path}.create"),
+                    "an owned resource cannot be created anonymously: who would own the row?",
+                )
+                .hint("write `authenticated` or a list of roles, or set `owned: false`"),
+            );
+        }
+        (self.problems.len() == before).then_some(access)
+    }
+
+    /// A role as a JWT's role claim carries it: no spaces or commas.
+    fn role_name(&mut self, role: &str, path: &str) {
+        let ok = !role.is_empty()
+            && role.len() <= 64
+            && role
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-.:".contains(c));
+        if !ok {
+            self.report(
+                Problem::new(path, format!("`{role}` is not a role name")).hint(
+                    "roles are words like `admin` or `editor`: letters, digits, `_`, `-`, `.`, `:`",
+                ),
+            );
+        }
     }
 
     /// Checks a `list:` section against the fields; filtered and sorted fields get an index.
@@ -1867,6 +1954,52 @@ mod tests {
             )
             .is_ok()
         );
+    }
+
+    #[test]
+    fn access_rules_are_checked() {
+        let head = "project: { name: x }\nresources:\n  doc:\n    fields: { a: string }\n";
+        let cases = [
+            (
+                "    access: { get: everyone }\n",
+                "`everyone` is not an access rule",
+            ),
+            ("    access: { delete: [] }\n", "lets nobody in"),
+            (
+                "    access: { create: public }\n",
+                "cannot be created anonymously",
+            ),
+            (
+                "    access: { update: [\"super user\"] }\n",
+                "is not a role name",
+            ),
+            ("    access: { remove: [admin] }\n", "unknown key `remove`"),
+            (
+                "    owned: false\n    admin_roles: [admin]\n",
+                "applies to owned resources",
+            ),
+        ];
+        for (extra, expected) in cases {
+            let problems = problems(&format!("{head}{extra}"));
+            assert!(
+                problems.iter().any(|p| p.to_string().contains(expected)),
+                "{extra}: {problems:#?}"
+            );
+        }
+        let project = validate(
+            "s",
+            &format!("{head}    access: {{ list: public, update: [editor, admin] }}\n    admin_roles: [admin]\n"),
+            None,
+        )
+        .unwrap();
+        let resource = &project.resources[0];
+        assert_eq!(resource.access.list, Rule::Public);
+        assert_eq!(resource.access.get, Rule::Authenticated);
+        assert_eq!(
+            resource.access.update,
+            Rule::Roles(vec!["editor".into(), "admin".into()])
+        );
+        assert_eq!(resource.admin_roles, ["admin"]);
     }
 
     #[test]
