@@ -563,6 +563,54 @@ fn resource_view(resource: &Resource) -> ResourceView<'_> {
     };
     let sort_tests = testable(&resource.list.sort, false);
     let search_tests = testable(&resource.list.search, true);
+    // Import only what the modules use: the body of each, as the templates will write it.
+    let model_body: String = fields
+        .iter()
+        .map(|f| f.model_line.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+        + if resource.owned { " Field(" } else { "" }
+        + if enums.is_empty() {
+            ""
+        } else {
+            " StrEnum enum_column"
+        }
+        + " TableModel";
+    model_imports.retain_used(&model_body);
+    let schema_body = [
+        fields
+            .iter()
+            .map(|f| {
+                let written = if f.on_create {
+                    f.base_line.as_str()
+                } else {
+                    ""
+                };
+                let read = if f.readable && !f.on_create {
+                    f.read_line.as_str()
+                } else {
+                    ""
+                };
+                let updated = if f.on_update {
+                    f.update_line.as_str()
+                } else {
+                    ""
+                };
+                format!("{written}\n{read}\n{updated}")
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        list.query_fields.clone(),
+        reject_null.clone(),
+        if resource.list.sort.is_empty() {
+            String::new()
+        } else {
+            "field_validator Field".to_owned()
+        },
+        "RequestModel ConfigDict PageParams datetime".to_owned(),
+    ]
+    .join("\n");
+    schema_imports.retain_used(&schema_body);
     ResourceView {
         actions: access.actions,
         role_aliases: access.role_aliases,

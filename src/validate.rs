@@ -320,6 +320,16 @@ impl Validator {
         if !name_ok || raw_fields.is_empty() {
             return None;
         }
+        if !fields.is_empty() && fields.iter().all(|f| f.read_only) {
+            self.report(
+                Problem::new(
+                    format!("{path}.fields"),
+                    "every field is read-only: clients could never write a row",
+                )
+                .hint("let clients write at least one field"),
+            );
+            return None;
+        }
         let list = match list_node {
             Some(node) if !node.is_null() => {
                 let list_path = format!("{path}.list");

@@ -4,5 +4,6 @@
 mod cli;
 mod e2e;
 mod grow;
+mod properties;
 mod snapshots;
 mod support;
