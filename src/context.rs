@@ -53,6 +53,12 @@ struct ResourceView<'a> {
     /// Int fields bound their values to an `INTEGER` (or `BIGINT`) column's range.
     uses_int32: bool,
     uses_int64: bool,
+    /// Relations: the parents each row points at, and the chain of ancestors the tests create.
+    relations: Vec<RelationView>,
+    ancestors: Vec<AncestorView>,
+    owned_ancestors: bool,
+    /// The test module's imports of schemas and services (its own and its ancestors').
+    test_imports: String,
     /// Access: the caller's type and the owner scope of each action, role aliases, the
     /// admin roles, and a paragraph for the router's docstring.
     actions: BTreeMap<&'static str, ActionView>,
@@ -195,16 +201,21 @@ pub fn project(project: &Project) -> Context {
 
 /// The context of the templates rendered once per resource: that resource alone, so the cost
 /// of a project grows linearly with its resources.
-pub fn resource(resource: &Resource) -> Context {
+pub fn resource(project: &Project, resource: &Resource) -> Context {
     let mut context = Context::new();
-    context.insert("resource", &resource_view(resource));
+    context.insert("resource", &resource_view(project, resource));
     context
 }
 
 /// The context of a migration that creates or drops one resource's table.
-pub fn migration(resource: &Resource, revision: &str, down_revision: &str) -> Context {
+pub fn migration(
+    project: &Project,
+    resource: &Resource,
+    revision: &str,
+    down_revision: &str,
+) -> Context {
     let mut context = Context::new();
-    context.insert("view", &resource_view(resource));
+    context.insert("view", &resource_view(project, resource));
     context.insert("revision", revision);
     context.insert("down_revision", down_revision);
     context
@@ -258,11 +269,15 @@ fn project_view(project: &Project) -> ProjectView<'_> {
         description_toml: python::toml_string(&project.description),
         roles_claim_literal: python::string(&project.roles_claim),
         description_expr: python::long_string(8, "description=", &project.description, ","),
-        views: project.resources.iter().map(resource_view).collect(),
+        views: project
+            .resources
+            .iter()
+            .map(|r| resource_view(project, r))
+            .collect(),
     }
 }
 
-fn resource_view(resource: &Resource) -> ResourceView<'_> {
+fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceView<'a> {
     let mut model_imports = Imports::default();
     model_imports.add("sqlmodel", "Field");
     model_imports.add("app.models.base", "TableModel");
@@ -349,6 +364,28 @@ fn resource_view(resource: &Resource) -> ResourceView<'_> {
             FieldType::Enum => model_args.push(format!("sa_type=enum_column({enum_class})")),
             _ => {}
         }
+        if let Some(reference) = &field.references {
+            model_args.push(format!("foreign_key=\"{}.id\"", reference.table));
+            model_args.push(format!(
+                "ondelete=\"{}\"",
+                on_delete_sql(reference.on_delete)
+            ));
+            table_constraints.push(python::call(
+                8,
+                "",
+                "sa.ForeignKeyConstraint",
+                &[
+                    format!("[{}]", python::string(&field.name)),
+                    format!("[\"{}.id\"]", reference.table),
+                    format!(
+                        "name=op.f(\"fk_{}_{}_{}\")",
+                        resource.plural, field.name, reference.table
+                    ),
+                    format!("ondelete=\"{}\"", on_delete_sql(reference.on_delete)),
+                ],
+                ",",
+            ));
+        }
         if field.unique {
             model_args.push("unique=True".into());
         }
@@ -433,8 +470,17 @@ fn resource_view(resource: &Resource) -> ResourceView<'_> {
             update_line,
             read_line,
             column_line,
-            sample: types::sample(field, &field.name.replace('_', " ")),
-            changed: types::changed(field, &field.name.replace('_', " ")),
+            // A relation's column points at the parent rows the tests create (see `PARENTS`).
+            sample: if field.references.is_some() {
+                "PARENTS[owner]".to_owned()
+            } else {
+                types::sample(field, &field.name.replace('_', " "))
+            },
+            changed: if field.references.is_some() {
+                "SECOND_PARENT".to_owned()
+            } else {
+                types::changed(field, &field.name.replace('_', " "))
+            },
             default_assert: default_assert(field),
         });
     }
@@ -612,6 +658,28 @@ fn resource_view(resource: &Resource) -> ResourceView<'_> {
     .join("\n");
     schema_imports.retain_used(&schema_body);
     ResourceView {
+        relations: relation_views(project, resource),
+        ancestors: ancestor_views(project, resource),
+        owned_ancestors: ancestors(project, resource).iter().any(|a| a.owned),
+        test_imports: {
+            let mut imports = Imports::default();
+            for r in ancestors(project, resource)
+                .into_iter()
+                .chain(std::iter::once(resource))
+            {
+                imports.add(
+                    &format!("app.schemas.{}", r.name),
+                    &format!("{}Create", r.class_name),
+                );
+                let alias = if r.name == resource.name {
+                    "service".to_owned()
+                } else {
+                    format!("{}_service", r.name)
+                };
+                imports.add("app.services", &format!("{} as {alias}", r.name));
+            }
+            imports.render()
+        },
         actions: access.actions,
         role_aliases: access.role_aliases,
         admin_roles_line: access.admin_roles_line,
@@ -759,9 +827,7 @@ fn english_list(items: &[&str]) -> String {
 fn service_imports(resource: &Resource) -> String {
     let mut imports = Imports::default();
     imports.add("collections.abc", "Sequence");
-    if resource.fields.iter().any(|f| f.unique) {
-        imports.add("sqlalchemy.exc", "IntegrityError");
-    }
+    imports.add("sqlalchemy.exc", "IntegrityError");
     imports
         .add("sqlmodel", "col")
         .add("sqlmodel", "func")
@@ -813,6 +879,17 @@ fn router_imports(resource: &Resource, access: &[(&str, &str)]) -> String {
         imports.add("app.dependencies", name);
     }
     imports.add("typing", "Annotated").add("fastapi", "Query");
+    for field in &resource.fields {
+        if let Some(reference) = &field.references {
+            imports.add(
+                "app.services",
+                &format!("{0} as {0}_service", reference.resource),
+            );
+            if reference.owned_parent {
+                imports.add("app.dependencies", "AuthUser");
+            }
+        }
+    }
     let schemas = format!("app.schemas.{}", resource.name);
     imports
         .add(
@@ -1338,4 +1415,138 @@ fn access_tests(resource: &Resource) -> AccessTests {
         callers,
         cases,
     }
+}
+
+fn on_delete_sql(on_delete: crate::spec::OnDelete) -> &'static str {
+    match on_delete {
+        crate::spec::OnDelete::Cascade => "CASCADE",
+        crate::spec::OnDelete::Restrict => "RESTRICT",
+        crate::spec::OnDelete::SetNull => "SET NULL",
+    }
+}
+
+/// A relation of a child resource, as its router and tests need it.
+#[derive(Debug, Serialize)]
+struct RelationView {
+    field: String,
+    parent: String,
+    class_name: String,
+    owned_parent: bool,
+    /// `frozenset({"admin"})` when the parent has admin roles.
+    parent_admin_roles: String,
+    not_found: String,
+    on_delete: &'static str,
+    parent_path: String,
+    /// The roles a caller needs to delete a parent row through the API (for the 409 test).
+    parent_delete_roles: String,
+    parent_label: String,
+    /// `await _check_project(session, user, payload.project_id)`, in create (indent 4) and
+    /// in update (indent 8).
+    create_check: String,
+    update_check: String,
+}
+
+/// A resource above this one in the chain of `belongs_to`: the tests create its rows.
+#[derive(Debug, Serialize)]
+struct AncestorView {
+    name: String,
+    class_name: String,
+    owned: bool,
+    /// `def <name>_row(n: int) -> dict[str, Any]: ...`, a valid body for row `n`.
+    row_function: String,
+}
+
+fn relation_views(project: &Project, resource: &Resource) -> Vec<RelationView> {
+    resource
+        .fields
+        .iter()
+        .filter_map(|f| f.references.as_ref().map(|r| (f, r)))
+        .map(|(field, reference)| {
+            let parent = project
+                .resources
+                .iter()
+                .find(|r| r.name == reference.resource);
+            let delete_roles = match parent.map(|p| &p.access.delete) {
+                Some(Rule::Roles(roles)) => roles[0].clone(),
+                _ => "user".to_owned(),
+            };
+            let mut args = vec!["session".to_owned()];
+            if reference.owned_parent {
+                args.push("user".to_owned());
+            }
+            args.push(format!("payload.{}", field.name));
+            let check = |indent| {
+                python::call(
+                    indent,
+                    "await ",
+                    &format!("_check_{}", reference.resource),
+                    &args,
+                    "",
+                )
+            };
+            RelationView {
+                create_check: check(4),
+                update_check: check(8),
+                parent_label: reference.label.clone(),
+                field: field.name.clone(),
+                parent: reference.resource.clone(),
+                class_name: reference.class_name.clone(),
+                owned_parent: reference.owned_parent,
+                parent_admin_roles: python::string_set(
+                    "frozenset(",
+                    &reference.parent_admin_roles,
+                    ")",
+                ),
+                not_found: format!("{} not found", capitalize(&reference.label)),
+                on_delete: on_delete_sql(reference.on_delete),
+                parent_path: format!("/api/{}", reference.route),
+                parent_delete_roles: delete_roles,
+            }
+        })
+        .collect()
+}
+
+/// The resources this one belongs to, directly or not, parents before children.
+fn ancestors<'a>(project: &'a Project, resource: &Resource) -> Vec<&'a Resource> {
+    let mut found: Vec<&Resource> = Vec::new();
+    let mut pending: Vec<String> = resource
+        .fields
+        .iter()
+        .filter_map(|f| f.references.as_ref().map(|r| r.resource.clone()))
+        .collect();
+    while let Some(name) = pending.pop() {
+        if found.iter().any(|r| r.name == name) {
+            continue;
+        }
+        if let Some(parent) = project.resources.iter().find(|r| r.name == name) {
+            pending.extend(
+                parent
+                    .fields
+                    .iter()
+                    .filter_map(|f| f.references.as_ref().map(|r| r.resource.clone())),
+            );
+            found.push(parent);
+        }
+    }
+    // Declaration order is dependency order: parents are declared above their children.
+    found.sort_by_key(|r| project.resources.iter().position(|p| p.name == r.name));
+    found
+}
+
+fn ancestor_views(project: &Project, resource: &Resource) -> Vec<AncestorView> {
+    ancestors(project, resource)
+        .into_iter()
+        .map(|ancestor| {
+            let mut body = format!(
+                "def {}_row(n: int) -> dict[str, Any]:\n    \"\"\"A valid {}, number `n` of the rows the tests refer to.\"\"\"\n    return {{\n",
+                ancestor.name, ancestor.label
+            );
+            for field in ancestor.fields.iter().filter(|f| f.on_create()) {
+                let value = if field.references.is_some() { "n".to_owned() } else { types::sample(field, &field.name.replace('_', " ")) };
+                body.push_str(&format!("        {}: {value},\n", python::string(&field.name)));
+            }
+            body.push_str("    }");
+            AncestorView { name: ancestor.name.clone(), class_name: ancestor.class_name.clone(), owned: ancestor.owned, row_function: body }
+        })
+        .collect()
 }

@@ -228,6 +228,24 @@ pub struct Field {
     pub write_only: bool,
     /// Set on create, never updated.
     pub immutable: bool,
+    /// A `belongs_to` relation's column: the parent it refers to.
+    pub references: Option<Reference>,
+}
+
+/// The parent a relation's column refers to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reference {
+    /// The parent resource's name, class, table and label.
+    pub resource: String,
+    pub class_name: String,
+    pub table: String,
+    pub label: String,
+    pub route: String,
+    pub on_delete: crate::spec::OnDelete,
+    /// The parent's rows belong to their creators: a child may only point at the caller's.
+    pub owned_parent: bool,
+    /// The parent's admin roles, who see every parent row.
+    pub parent_admin_roles: Vec<String>,
 }
 
 impl Field {
@@ -261,11 +279,12 @@ impl Field {
 
     /// Values that order naturally: numbers, dates and times (range filters apply).
     pub fn is_ordered(&self) -> bool {
-        self.is_number()
-            || matches!(
-                self.ty,
-                FieldType::Date | FieldType::Datetime | FieldType::Time
-            )
+        self.references.is_none()
+            && (self.is_number()
+                || matches!(
+                    self.ty,
+                    FieldType::Date | FieldType::Datetime | FieldType::Time
+                ))
     }
 
     /// A number: it can have `min` and `max`.

@@ -53,7 +53,7 @@ pub fn project(project: &Project, spec_text: &str) -> Result<Plan> {
         });
     }
     for resource in &project.resources {
-        files.extend(resource_files(&renderer, resource)?);
+        files.extend(resource_files(&renderer, project, resource)?);
     }
     files.push(PlannedFile {
         path: "backendgen.yaml".to_owned(),
@@ -82,8 +82,12 @@ pub fn project(project: &Project, spec_text: &str) -> Result<Plan> {
 }
 
 /// The files of one resource (model, schemas, service, router, tests), as `new` renders them.
-pub fn resource_files(renderer: &Renderer, resource: &Resource) -> Result<Vec<PlannedFile>> {
-    let context = context::resource(resource);
+pub fn resource_files(
+    renderer: &Renderer,
+    project: &Project,
+    resource: &Resource,
+) -> Result<Vec<PlannedFile>> {
+    let context = context::resource(project, resource);
     renderer
         .templates(Scope::Resource)
         .into_iter()
@@ -102,11 +106,12 @@ pub fn resource_files(renderer: &Renderer, resource: &Resource) -> Result<Vec<Pl
 pub fn migration(
     renderer: &Renderer,
     template: &str,
+    project: &Project,
     resource: &Resource,
     (revision, path): (&str, &str),
     down_revision: &str,
 ) -> Result<PlannedFile> {
-    let context = context::migration(resource, revision, down_revision);
+    let context = context::migration(project, resource, revision, down_revision);
     Ok(PlannedFile {
         path: path.to_owned(),
         contents: renderer.render(template, &context)?,

@@ -255,10 +255,19 @@ impl Imports {
                 .collect();
             froms.sort_by(|a, b| natural_cmp(a.0, b.0));
             for (module, names) in froms {
-                let mut names: Vec<&String> = names.iter().collect();
-                names.sort_by(|a, b| member_cmp(a, b));
-                let names: Vec<String> = names.into_iter().cloned().collect();
-                lines.push(from_import(module, &names));
+                // `x as y` stands alone (isort's combine-as-imports is off), after the rest.
+                let (aliased, plain): (Vec<&String>, Vec<&String>) =
+                    names.iter().partition(|n| n.contains(" as "));
+                let mut plain: Vec<String> = plain.into_iter().cloned().collect();
+                plain.sort_by(|a, b| member_cmp(a, b));
+                if !plain.is_empty() {
+                    lines.push(from_import(module, &plain));
+                }
+                let mut aliased: Vec<String> = aliased.into_iter().cloned().collect();
+                aliased.sort_by(|a, b| member_cmp(a, b));
+                for name in aliased {
+                    lines.push(from_import(module, &[name]));
+                }
             }
             if !lines.is_empty() {
                 groups.push(lines.join("\n"));

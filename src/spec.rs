@@ -99,9 +99,48 @@ pub struct RawResource {
     /// On an owned resource, callers with one of these roles see and manage every row.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_roles: Option<Vec<String>>,
+    /// The resources (declared above this one) each row belongs to: `project`, a list, or
+    /// `{ resource: project, on_delete: cascade | restrict | set_null, optional: true }`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub belongs_to: Option<serde_yaml::Value>,
 }
 
-pub const RESOURCE_KEYS: &[&str] = &["plural", "owned", "fields", "list", "access", "admin_roles"];
+pub const RESOURCE_KEYS: &[&str] = &[
+    "plural",
+    "owned",
+    "fields",
+    "list",
+    "access",
+    "admin_roles",
+    "belongs_to",
+];
+
+/// One `belongs_to` entry in its mapping form.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRelation {
+    pub resource: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_delete: Option<OnDelete>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub optional: Option<bool>,
+}
+
+pub const RELATION_KEYS: &[&str] = &["resource", "on_delete", "optional"];
+
+/// What deleting a parent does to its children.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OnDelete {
+    /// The children are deleted with it.
+    Cascade,
+    /// The parent cannot be deleted while it has children: 409.
+    #[default]
+    Restrict,
+    /// The children stay, their reference emptied (the relation must be optional).
+    SetNull,
+}
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

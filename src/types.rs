@@ -666,6 +666,7 @@ mod tests {
             read_only: false,
             write_only: false,
             immutable: false,
+            references: None,
         }
     }
 

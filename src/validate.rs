@@ -14,10 +14,12 @@ use crate::locate::Locator;
 use crate::model::{
     self, Bound, DefaultValue, Field, FieldType, GENERATED_SORTABLE, ListApi, Project, Resource,
 };
-use crate::model::{Access, Rule};
+use crate::model::{Access, Reference, Rule};
 use crate::problem::{Problem, Problems, nearest};
 use crate::shorthand;
-use crate::spec::{ACCESS_KEYS, Mode, Orm, RawAccess, RawRule};
+use crate::spec::{
+    ACCESS_KEYS, Mode, OnDelete, Orm, RELATION_KEYS, RawAccess, RawRelation, RawRule,
+};
 use crate::spec::{
     AUTH_KEYS, FIELD_KEYS, LIST_KEYS, PROJECT_KEYS, RESOURCE_KEYS, RawAuth, RawField, RawList,
     RawProject, RawResource, SPEC_KEYS,
@@ -213,7 +215,10 @@ impl Validator {
             let Some(name) = self.key_name(key, "resources") else {
                 continue;
             };
-            if let Some(resource) = self.resource(&name, value) {
+            if let Some(mut resource) = self.resource(&name, value) {
+                if let Some(belongs_to) = value.get("belongs_to").filter(|v| !v.is_null()) {
+                    self.relations(&mut resource, belongs_to, &resources);
+                }
                 resources.push(resource);
             }
         }
@@ -558,6 +563,129 @@ impl Validator {
         Some(list)
     }
 
+    /// Resolves `belongs_to` against the resources declared above: each relation becomes a
+    /// `<parent>_id` column, first among the fields, filterable and indexed.
+    fn relations(&mut self, resource: &mut Resource, node: &Value, earlier: &[Resource]) {
+        let path = format!("resources.{}.belongs_to", resource.name);
+        let entries: Vec<Value> = match node {
+            Value::Sequence(items) => items.clone(),
+            other => vec![other.clone()],
+        };
+        let mut columns = Vec::new();
+        for (i, entry) in entries.iter().enumerate() {
+            let place = if entries.len() > 1 {
+                format!("{path}.{i}")
+            } else {
+                path.clone()
+            };
+            let raw = match entry {
+                Value::String(name) => RawRelation {
+                    resource: name.clone(),
+                    on_delete: None,
+                    optional: None,
+                },
+                other => match self.node::<RawRelation>(other, RELATION_KEYS, &place) {
+                    Some(raw) => raw,
+                    None => continue,
+                },
+            };
+            let Some(parent) = earlier.iter().find(|r| r.name == raw.resource) else {
+                let hint = if raw.resource == resource.name {
+                    "a resource cannot belong to itself yet".to_owned()
+                } else {
+                    format!(
+                        "declare `{}` as a resource above `{}` (parents come first), or remove it from `belongs_to`",
+                        raw.resource, resource.name
+                    )
+                };
+                self.report(
+                    Problem::new(
+                        &place,
+                        format!("`{}` is not a resource declared above", raw.resource),
+                    )
+                    .hint(hint),
+                );
+                continue;
+            };
+            let column = format!("{}_id", parent.name);
+            if resource.fields.iter().any(|f| f.name == column)
+                || columns.iter().any(|f: &Field| f.name == column)
+            {
+                self.report(
+                    Problem::new(
+                        &place,
+                        format!("`{column}` is declared twice: by `belongs_to` and as a field"),
+                    )
+                    .hint(format!(
+                        "remove the field `{column}`: `belongs_to: {}` adds it",
+                        parent.name
+                    )),
+                );
+                continue;
+            }
+            let on_delete = raw.on_delete.unwrap_or_default();
+            if on_delete == OnDelete::SetNull && raw.optional == Some(false) {
+                self.report(
+                    Problem::new(&place, "`on_delete: set_null` needs an optional relation")
+                        .hint("remove `optional: false`, or choose `cascade` or `restrict`"),
+                );
+                continue;
+            }
+            if parent.owned
+                && resource
+                    .access
+                    .actions()
+                    .iter()
+                    .any(|(a, rule)| matches!(*a, "create" | "update") && **rule == Rule::Public)
+            {
+                self.report(
+                    Problem::new(&place, format!("`{}` belongs to its owners, so creating or moving a `{}` needs a signed-in caller", parent.name, resource.name))
+                        .hint("make `create` and `update` `authenticated` or role-restricted"),
+                );
+                continue;
+            }
+            columns.push(Field {
+                name: column.clone(),
+                ty: FieldType::Int,
+                optional: raw.optional.unwrap_or(on_delete == OnDelete::SetNull),
+                default: None,
+                unique: false,
+                index: true,
+                max_length: None,
+                precision: None,
+                scale: None,
+                values: Vec::new(),
+                min_length: None,
+                min: Some(Bound {
+                    literal: "1".into(),
+                    value: 1.0,
+                }),
+                max: None,
+                pattern: None,
+                example: None,
+                description: Some(format!("The {} it belongs to.", parent.label)),
+                read_only: false,
+                write_only: false,
+                immutable: false,
+                references: Some(Reference {
+                    resource: parent.name.clone(),
+                    class_name: parent.class_name.clone(),
+                    table: parent.plural.clone(),
+                    label: parent.label.clone(),
+                    route: parent.route.clone(),
+                    on_delete,
+                    owned_parent: parent.owned,
+                    parent_admin_roles: parent.admin_roles.clone(),
+                }),
+            });
+            if !resource.list.filter.contains(&column) {
+                resource.list.filter.push(column);
+            }
+        }
+        columns.append(&mut resource.fields);
+        resource.fields = columns;
+    }
+
     /// What only shows across resources: plurals, tables and class names that collide.
     fn across_resources(&mut self, resources: &[Resource]) {
         let mut tables: BTreeMap<&str, &str> = BTreeMap::new();
@@ -832,6 +960,7 @@ impl Validator {
             read_only: raw.read_only.unwrap_or(false),
             write_only: raw.write_only.unwrap_or(false),
             immutable: raw.immutable.unwrap_or(false),
+            references: None,
         };
         self.constraints(&mut field, raw, path);
         if let Some(default) = &raw.default

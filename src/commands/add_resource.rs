@@ -50,13 +50,14 @@ pub fn run(args: &AddResourceArgs) -> Result<()> {
 
     let renderer = Renderer::new()?;
     let mut changes = ChangeSet::default();
-    let mut new_files = plan::resource_files(&renderer, resource)?;
+    let mut new_files = plan::resource_files(&renderer, &model, resource)?;
     let revisions = migrations::revisions(&project.root)?;
     let head = migrations::head(&revisions)?;
     let (revision, path) = migrations::next(&revisions, "add", &resource.plural);
     new_files.push(plan::migration(
         &renderer,
         "migrations/add_resource.py.tera",
+        &model,
         resource,
         (&revision, &path),
         &head,

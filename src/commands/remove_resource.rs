@@ -46,7 +46,7 @@ pub fn run(args: &RemoveResourceArgs) -> Result<()> {
     let renderer = Renderer::new()?;
     let mut changes = ChangeSet::default();
     let mut kept = Vec::new();
-    for file in plan::resource_files(&renderer, &resource)? {
+    for file in plan::resource_files(&renderer, &project.model, &resource)? {
         let Some(existing) = project.read(&file.path)? else {
             continue;
         };
@@ -85,6 +85,7 @@ pub fn run(args: &RemoveResourceArgs) -> Result<()> {
     let migration = plan::migration(
         &renderer,
         "migrations/drop_resource.py.tera",
+        &project.model,
         &resource,
         (&revision, &path),
         &head,
