@@ -65,6 +65,9 @@ pub struct AddResourceArgs {
     /// A YAML file with the resource's definition in the spec's format (`fields:`, `owned:`...).
     #[arg(long, value_name = "FILE")]
     pub spec: Option<PathBuf>,
+    /// A resource each row belongs to (a foreign key, `on_delete: restrict`); repeatable.
+    #[arg(long = "belongs-to", value_name = "RESOURCE", conflicts_with = "spec")]
+    pub belongs_to: Vec<String>,
     /// The project (default: the current directory).
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub project: PathBuf,

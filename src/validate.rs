@@ -623,6 +623,14 @@ impl Validator {
                 );
                 continue;
             }
+            let constraint = format!("fk_{}_{column}_{}", resource.plural, parent.plural);
+            if constraint.len() > 63 {
+                self.report(
+                    Problem::new(&place, format!("the foreign key `{constraint}` would be {} characters; PostgreSQL keeps 63", constraint.len()))
+                        .hint("shorten the resource's plural or the parent's name"),
+                );
+                continue;
+            }
             let on_delete = raw.on_delete.unwrap_or_default();
             if on_delete == OnDelete::SetNull && raw.optional == Some(false) {
                 self.report(
@@ -2139,6 +2147,60 @@ mod tests {
             Rule::Roles(vec!["editor".into(), "admin".into()])
         );
         assert_eq!(resource.admin_roles, ["admin"]);
+    }
+
+    #[test]
+    fn relations_are_checked_against_the_resources_above() {
+        let head = "project: { name: x }\nresources:\n  project:\n    fields: { name: string }\n  task:\n    fields: { title: string }\n";
+        let cases = [
+            (
+                "    belongs_to: projct\n",
+                "`projct` is not a resource declared above",
+            ),
+            ("    belongs_to: task\n", "cannot belong to itself"),
+            (
+                "    belongs_to: { resource: project, on_delete: set_null, optional: false }\n",
+                "needs an optional relation",
+            ),
+            (
+                "    belongs_to: { resource: project, on_delete: explode }\n",
+                "unknown variant",
+            ),
+            (
+                "    belongs_to: { resource: project, cascade: true }\n",
+                "unknown key `cascade`",
+            ),
+        ];
+        for (extra, expected) in cases {
+            let problems = problems(&format!("{head}{extra}"));
+            assert!(
+                problems.iter().any(|p| p.to_string().contains(expected)),
+                "{extra}: {problems:#?}"
+            );
+        }
+        let twice = "project: { name: x }\nresources:\n  project:\n    fields: { name: string }\n  task:\n    belongs_to: project\n    fields: { project_id: int }\n";
+        assert!(one(twice).message.contains("declared twice"));
+        let later = "project: { name: x }\nresources:\n  task:\n    belongs_to: project\n    fields: { title: string }\n  project:\n    fields: { name: string }\n";
+        assert!(one(later).hint.unwrap().contains("parents come first"));
+        let project = validate(
+            "s",
+            &format!("{head}    belongs_to: [{{ resource: project, on_delete: set_null }}]\n"),
+            None,
+        )
+        .unwrap();
+        let column = &project.resources[1].fields[0];
+        assert_eq!(column.name, "project_id");
+        assert!(column.optional && column.index);
+        assert_eq!(
+            column.references.as_ref().unwrap().on_delete,
+            OnDelete::SetNull
+        );
+        assert!(
+            project.resources[1]
+                .list
+                .filter
+                .contains(&"project_id".to_owned())
+        );
     }
 
     #[test]

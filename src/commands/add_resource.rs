@@ -152,7 +152,11 @@ fn definition(args: &AddResourceArgs) -> Result<(String, String)> {
             args.name
         );
     }
-    let mut text = format!("owned: {}\nfields:\n", owned.unwrap_or(true));
+    let mut text = format!("owned: {}\n", owned.unwrap_or(true));
+    if !args.belongs_to.is_empty() {
+        text.push_str(&format!("belongs_to: [{}]\n", args.belongs_to.join(", ")));
+    }
+    text.push_str("fields:\n");
     let mut names = Vec::new();
     for field in &args.fields {
         let (name, _) =

@@ -36,6 +36,31 @@ pub fn run(args: &RemoveResourceArgs) -> Result<()> {
             names.join(", ")
         );
     };
+    let referrers: Vec<&str> = project
+        .model
+        .resources
+        .iter()
+        .filter(|r| {
+            r.fields.iter().any(|f| {
+                f.references
+                    .as_ref()
+                    .is_some_and(|p| p.resource == args.name)
+            })
+        })
+        .map(|r| r.name.as_str())
+        .collect();
+    if !referrers.is_empty() {
+        bail!(
+            "`{}` is referred to by {}; nothing was written\n  hint: remove them (or their `belongs_to: {}`) first",
+            args.name,
+            referrers
+                .iter()
+                .map(|r| format!("`{r}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            args.name
+        );
+    }
     if project.model.resources.len() == 1 {
         bail!(
             "`{}` is the project's only resource; nothing was written\n  hint: a project keeps at least one resource: add the next one before removing this one",

@@ -13,7 +13,7 @@ fn check_summarises_a_valid_spec() {
         .args(["check", example("shop.yaml").to_str().unwrap()])
         .assert()
         .success()
-        .stdout(predicate::str::contains("project shop: 3 resources"));
+        .stdout(predicate::str::contains("project shop: 4 resources"));
 }
 
 #[test]

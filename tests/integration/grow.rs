@@ -401,8 +401,8 @@ fn remove_keeps_and_lists_the_files_the_user_changed() {
     edit(
         &root,
         "app/services/project.py",
-        "\"\"\"Delete the row.\"\"\"",
-        "\"\"\"Delete the row (mine).\"\"\"",
+        "from collections.abc import Sequence\n",
+        "from collections.abc import Sequence  # (mine)\n",
     );
     backendgen(&root)
         .args(["remove-resource", "project"])
@@ -444,6 +444,55 @@ fn removing_an_unknown_or_the_last_resource_is_refused() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("the project's only resource"));
+}
+
+#[test]
+fn a_child_resource_is_added_and_its_parent_cannot_be_removed() {
+    let (_dir, root) = project();
+    backendgen(&root)
+        .args([
+            "add-resource",
+            "comment",
+            "--belongs-to",
+            "task",
+            "--field",
+            "body:text",
+        ])
+        .assert()
+        .success();
+    assert!(read(&root, "backendgen.yaml").ends_with(
+        "  comment:\n    owned: true\n    belongs_to: [task]\n    fields:\n      body: text\n"
+    ));
+    assert!(read(&root, "app/models/comment.py").contains(
+        "task_id: int = Field(foreign_key=\"tasks.id\", ondelete=\"RESTRICT\", index=True)"
+    ));
+    backendgen(&root)
+        .args([
+            "add-resource",
+            "note",
+            "--belongs-to",
+            "nope",
+            "--field",
+            "body:text",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "`nope` is not a resource declared above",
+        ));
+    let before = read_tree(&root);
+    backendgen(&root)
+        .args(["remove-resource", "task"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "`task` is referred to by `comment`",
+        ));
+    assert_eq!(read_tree(&root), before);
+    backendgen(&root)
+        .args(["remove-resource", "comment"])
+        .assert()
+        .success();
 }
 
 #[test]
