@@ -287,6 +287,8 @@ fn a_grown_project_passes_its_gates() {
             "add-resource",
             "label",
             "--shared",
+            "--belongs-to",
+            "project",
             "--field",
             "title:string:max=40",
             "--field",
