@@ -57,6 +57,7 @@ struct ResourceView<'a> {
     relations: Vec<RelationView>,
     ancestors: Vec<AncestorView>,
     owned_ancestors: bool,
+    references_list: String,
     /// The test module's imports of schemas and services (its own and its ancestors').
     test_imports: String,
     /// Access: the caller's type and the owner scope of each action, role aliases, the
@@ -661,6 +662,15 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
         relations: relation_views(project, resource),
         ancestors: ancestor_views(project, resource),
         owned_ancestors: ancestors(project, resource).iter().any(|a| a.owned),
+        references_list: python::string_list(
+            "REFERENCES = ",
+            &resource
+                .fields
+                .iter()
+                .filter(|f| f.references.is_some())
+                .map(|f| f.name.clone())
+                .collect::<Vec<_>>(),
+        ),
         test_imports: {
             let mut imports = Imports::default();
             for r in ancestors(project, resource)
@@ -1434,6 +1444,7 @@ struct RelationView {
     owned_parent: bool,
     /// `frozenset({"admin"})` when the parent has admin roles.
     parent_admin_roles: String,
+    has_parent_admins: bool,
     not_found: String,
     on_delete: &'static str,
     parent_path: String,
@@ -1497,6 +1508,7 @@ fn relation_views(project: &Project, resource: &Resource) -> Vec<RelationView> {
                     &reference.parent_admin_roles,
                     ")",
                 ),
+                has_parent_admins: !reference.parent_admin_roles.is_empty(),
                 not_found: format!("{} not found", capitalize(&reference.label)),
                 on_delete: on_delete_sql(reference.on_delete),
                 parent_path: format!("/api/{}", reference.route),
