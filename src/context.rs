@@ -58,6 +58,7 @@ struct ResourceView<'a> {
     ancestors: Vec<AncestorView>,
     owned_ancestors: bool,
     references_list: String,
+    router_names: Vec<String>,
     /// The test module's imports of schemas and services (its own and its ancestors').
     test_imports: String,
     /// Access: the caller's type and the owner scope of each action, role aliases, the
@@ -662,6 +663,7 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
         relations: relation_views(project, resource),
         ancestors: ancestor_views(project, resource),
         owned_ancestors: ancestors(project, resource).iter().any(|a| a.owned),
+        router_names: router_names(resource),
         references_list: python::string_list(
             "REFERENCES = ",
             &resource
@@ -1451,6 +1453,12 @@ struct RelationView {
     /// The roles a caller needs to delete a parent row through the API (for the 409 test).
     parent_delete_roles: String,
     parent_label: String,
+    /// A list of one parent's rows under the parent's route: its router and handler names.
+    nested: bool,
+    nested_router: String,
+    nested_prefix: String,
+    nested_handler: String,
+    nested_check: String,
     /// `await _check_project(session, user, payload.project_id)`, in create (indent 4) and
     /// in update (indent 8).
     create_check: String,
@@ -1495,7 +1503,26 @@ fn relation_views(project: &Project, resource: &Resource) -> Vec<RelationView> {
                     "",
                 )
             };
+            let mut nested_args = vec!["session".to_owned()];
+            if reference.owned_parent {
+                nested_args.push("user".to_owned());
+            }
+            nested_args.push(format!("{}_id", reference.resource));
             RelationView {
+                nested: reference.nested,
+                nested_router: format!("{}_router", reference.resource),
+                nested_prefix: format!(
+                    "/api/{}/{{{}_id}}/{}",
+                    reference.route, reference.resource, resource.route
+                ),
+                nested_handler: format!("list_{}_{}", reference.resource, resource.plural),
+                nested_check: python::call(
+                    4,
+                    "await ",
+                    &format!("_check_{}", reference.resource),
+                    &nested_args,
+                    "",
+                ),
                 create_check: check(4),
                 update_check: check(8),
                 parent_label: reference.label.clone(),
@@ -1561,4 +1588,18 @@ fn ancestor_views(project: &Project, resource: &Resource) -> Vec<AncestorView> {
             AncestorView { name: ancestor.name.clone(), class_name: ancestor.class_name.clone(), owned: ancestor.owned, row_function: body }
         })
         .collect()
+}
+
+/// The routers a resource's module defines: `router`, and one per nested relation.
+pub fn router_names(resource: &Resource) -> Vec<String> {
+    let mut names = vec!["router".to_owned()];
+    names.extend(
+        resource
+            .fields
+            .iter()
+            .filter_map(|f| f.references.as_ref())
+            .filter(|r| r.nested)
+            .map(|r| format!("{}_router", r.resource)),
+    );
+    names
 }

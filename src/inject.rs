@@ -171,8 +171,10 @@ fn remove_import_names(text: &str, module: &str, names: &[String]) -> String {
     join(&out)
 }
 
-/// Wires a resource's router into `app/main.py`: its import and its `include_router` line.
-pub fn add_router(main_py: &str, module: &str) -> Edit {
+/// Wires a resource's routers into `app/main.py`: the module's import and an
+/// `include_router` line for each router it has (`router`, and `project_router` for a list
+/// nested under a parent).
+pub fn add_router(main_py: &str, module: &str, routers: &[String]) -> Edit {
     const FILE: &str = "app/main.py";
     let with_import = add_import_names(
         main_py,
@@ -187,26 +189,28 @@ pub fn add_router(main_py: &str, module: &str) -> Edit {
             "restore the import of the resource routers, e.g. `from app.routers import task`",
         )
     })?;
-    let include = format!("app.include_router({module}.router)");
     let mut out: Vec<String> = with_import.lines().map(str::to_owned).collect();
-    if out.iter().any(|l| l.trim() == include) {
-        return Ok(join(&out));
+    for router in routers {
+        let include = format!("app.include_router({module}.{router})");
+        if out.iter().any(|l| l.trim() == include) {
+            continue;
+        }
+        let at = out.iter().position(|l| l.trim() == ROUTERS_MARKER).ok_or_else(|| {
+            missing(FILE, ROUTERS_MARKER, "put the marker back as the line after the last `app.include_router(...)` in create_app()")
+        })?;
+        let indent: String = out[at].chars().take_while(|c| c.is_whitespace()).collect();
+        out.insert(at, format!("{indent}{include}"));
     }
-    let at = out.iter().position(|l| l.trim() == ROUTERS_MARKER).ok_or_else(|| {
-        missing(FILE, ROUTERS_MARKER, "put the marker back as the line after the last `app.include_router(...)` in create_app()")
-    })?;
-    let indent: String = out[at].chars().take_while(|c| c.is_whitespace()).collect();
-    out.insert(at, format!("{indent}{include}"));
     Ok(join(&out))
 }
 
 /// Undoes `add_router`.
 pub fn remove_router(main_py: &str, module: &str) -> String {
     let without_import = remove_import_names(main_py, "app.routers", &[module.to_owned()]);
-    let include = format!("app.include_router({module}.router)");
+    let include = format!("app.include_router({module}.");
     let kept: Vec<String> = without_import
         .lines()
-        .filter(|l| l.trim() != include)
+        .filter(|l| !l.trim().starts_with(&include))
         .map(str::to_owned)
         .collect();
     join(&kept)
@@ -426,22 +430,32 @@ mod tests {
 
     #[test]
     fn a_router_is_wired_and_unwired() {
-        let added = add_router(MAIN, "cart").unwrap();
+        let added = add_router(MAIN, "cart", &["router".to_owned()]).unwrap();
         assert!(added.contains("from app.routers import cart, product, task\n"));
         assert!(added.contains("    app.include_router(product.router)\n    app.include_router(cart.router)\n    # backendgen"));
         assert!(added.contains("app.include_router(mine.router)  # the user's own"));
-        assert_eq!(add_router(&added, "cart").unwrap(), added, "not repeated");
+        assert_eq!(
+            add_router(&added, "cart", &["router".to_owned()]).unwrap(),
+            added,
+            "not repeated"
+        );
         assert_eq!(remove_router(&added, "cart"), MAIN);
     }
 
     #[test]
     fn a_missing_marker_is_an_error_naming_it() {
-        let err = add_router(&MAIN.replace(ROUTERS_MARKER, ""), "cart").unwrap_err();
+        let err = add_router(
+            &MAIN.replace(ROUTERS_MARKER, ""),
+            "cart",
+            &["router".to_owned()],
+        )
+        .unwrap_err();
         assert_eq!(err.file, "app/main.py");
         assert_eq!(err.anchor, ROUTERS_MARKER);
         let err = add_router(
             &MAIN.replace("from app.routers import product, task\n", ""),
             "cart",
+            &["router".to_owned()],
         )
         .unwrap_err();
         assert!(err.anchor.starts_with("from app.routers import"));
@@ -458,7 +472,7 @@ mod tests {
         ];
         let mut text = MAIN.to_owned();
         for name in names {
-            text = add_router(&text, name).unwrap();
+            text = add_router(&text, name, &["router".to_owned()]).unwrap();
         }
         assert!(
             text.contains("from app.routers import (\n    alpha_resource,\n    beta_resource,\n")

@@ -246,6 +246,8 @@ pub struct Reference {
     pub owned_parent: bool,
     /// The parent's admin roles, who see every parent row.
     pub parent_admin_roles: Vec<String>,
+    /// The rows of one parent are also listed under the parent's route.
+    pub nested: bool,
 }
 
 impl Field {

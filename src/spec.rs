@@ -125,9 +125,12 @@ pub struct RawRelation {
     pub on_delete: Option<OnDelete>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
+    /// Also serve the rows of one parent at `GET /api/<parents>/{<parent>_id}/<rows>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nested: Option<bool>,
 }
 
-pub const RELATION_KEYS: &[&str] = &["resource", "on_delete", "optional"];
+pub const RELATION_KEYS: &[&str] = &["resource", "on_delete", "optional", "nested"];
 
 /// What deleting a parent does to its children.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]

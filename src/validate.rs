@@ -583,6 +583,7 @@ impl Validator {
                     resource: name.clone(),
                     on_delete: None,
                     optional: None,
+                    nested: None,
                 },
                 other => match self.node::<RawRelation>(other, RELATION_KEYS, &place) {
                     Some(raw) => raw,
@@ -639,6 +640,24 @@ impl Validator {
                 );
                 continue;
             }
+            let nested_route = format!(
+                "/api/{}/{{{}_id}}/{}",
+                parent.route, parent.name, resource.route
+            );
+            if raw.nested == Some(true) && nested_route.len() > 70 {
+                self.report(
+                    Problem::new(&place, format!("the nested route `{nested_route}` is {} characters long; at most 70 fit", nested_route.len()))
+                        .hint("shorten the names, or drop `nested`"),
+                );
+                continue;
+            }
+            if parent.owned && raw.nested == Some(true) && resource.access.list == Rule::Public {
+                self.report(
+                    Problem::new(&place, format!("the nested list checks that the caller sees the `{}`, so it cannot be public", parent.name))
+                        .hint("make `list` `authenticated` or role-restricted, or drop `nested`"),
+                );
+                continue;
+            }
             if parent.owned
                 && resource
                     .access
@@ -684,6 +703,7 @@ impl Validator {
                     on_delete,
                     owned_parent: parent.owned,
                     parent_admin_roles: parent.admin_roles.clone(),
+                    nested: raw.nested.unwrap_or(false),
                 }),
             });
             if !resource.list.filter.contains(&column) {
@@ -2178,6 +2198,10 @@ mod tests {
                 "{extra}: {problems:#?}"
             );
         }
+        let public_nested = format!(
+            "{head}    access: {{ list: public }}\n    belongs_to: {{ resource: project, nested: true }}\n"
+        );
+        assert!(one(&public_nested).message.contains("cannot be public"));
         let twice = "project: { name: x }\nresources:\n  project:\n    fields: { name: string }\n  task:\n    belongs_to: project\n    fields: { project_id: int }\n";
         assert!(one(twice).message.contains("declared twice"));
         let later = "project: { name: x }\nresources:\n  task:\n    belongs_to: project\n    fields: { title: string }\n  project:\n    fields: { name: string }\n";

@@ -92,7 +92,10 @@ pub fn run(args: &AddResourceArgs) -> Result<()> {
     }
 
     let main = project.require("app/main.py")?;
-    changes.write("app/main.py", inject::add_router(&main, &resource.name)?);
+    changes.write(
+        "app/main.py",
+        inject::add_router(&main, &resource.name, &context::router_names(resource))?,
+    );
     let models = project.require("app/models/__init__.py")?;
     let exports = context::model_exports(resource);
     changes.write(
