@@ -519,20 +519,7 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
         .iter()
         .filter(|f| f.on_create())
         .flat_map(types::invalid)
-        .map(|(id, value)| {
-            let field = id.split('-').next().unwrap_or_default().to_owned();
-            python::call(
-                4,
-                "",
-                "pytest.param",
-                &[
-                    python::string(&field),
-                    value,
-                    format!("id={}", python::string(&id)),
-                ],
-                ",",
-            )
-        })
+        .map(pytest_param)
         .collect();
     let required: Vec<String> = resource
         .fields
@@ -561,23 +548,7 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
         .iter()
         .filter(|f| f.on_create())
         .flat_map(types::edges)
-        .map(|(id, value)| {
-            let field = id
-                .rsplit_once('-')
-                .map_or(id.as_str(), |(f, _)| f)
-                .to_owned();
-            python::call(
-                4,
-                "",
-                "pytest.param",
-                &[
-                    python::string(&field),
-                    value,
-                    format!("id={}", python::string(&id)),
-                ],
-                ",",
-            )
-        })
+        .map(pytest_param)
         .collect();
     let block = |keep: fn(&FieldView) -> bool, update: bool| -> String {
         let lines: Vec<&str> = fields
@@ -1602,4 +1573,21 @@ pub fn router_names(resource: &Resource) -> Vec<String> {
             .map(|r| format!("{}_router", r.resource)),
     );
     names
+}
+
+/// `pytest.param("field", value, id="field-case")` for a `(id, value)` test case; the field is
+/// the id up to its first `-` (field names have none).
+fn pytest_param((id, value): (String, String)) -> String {
+    let field = id.split('-').next().unwrap_or_default();
+    python::call(
+        4,
+        "",
+        "pytest.param",
+        &[
+            python::string(field),
+            value,
+            format!("id={}", python::string(&id)),
+        ],
+        ",",
+    )
 }
