@@ -288,6 +288,7 @@ impl Validator {
             return None;
         }
         let mut fields = Vec::new();
+        let before_fields = self.problems.len();
         let raw_fields = match node.get("fields") {
             Some(Value::Mapping(map)) => map.clone(),
             Some(other) if !other.is_null() => {
@@ -322,9 +323,27 @@ impl Validator {
                 fields.push(field);
             }
         }
-        if !name_ok || raw_fields.is_empty() {
+        // The list's field names mean something only once every field is valid; access rules
+        // and admin roles stand apart, so they are checked whatever the fields hold.
+        let fields_ok = name_ok && !raw_fields.is_empty() && self.problems.len() == before_fields;
+        let access = match access_node {
+            Some(node) if !node.is_null() => self.access(&node, &format!("{path}.access"), owned),
+            _ => Some(Access::default()),
+        };
+        let admin_roles = raw.admin_roles.clone().unwrap_or_default();
+        for role in &admin_roles {
+            self.role_name(role, &format!("{path}.admin_roles"));
+        }
+        if !admin_roles.is_empty() && !owned {
+            self.report(
+                Problem::new(format!("{path}.admin_roles"), "`admin_roles` applies to owned resources")
+                    .hint("on a shared resource every caller sees every row already; use `access` to limit actions to roles"),
+            );
+        }
+        if !fields_ok {
             return None;
         }
+        let access = access?;
         if !fields.is_empty() && fields.iter().all(|f| f.read_only) {
             self.report(
                 Problem::new(
@@ -343,22 +362,6 @@ impl Validator {
             }
             _ => ListApi::default(),
         };
-        let access = match access_node {
-            Some(node) if !node.is_null() => {
-                self.access(&node, &format!("{path}.access"), owned)?
-            }
-            _ => Access::default(),
-        };
-        let admin_roles = raw.admin_roles.clone().unwrap_or_default();
-        for role in &admin_roles {
-            self.role_name(role, &format!("{path}.admin_roles"));
-        }
-        if !admin_roles.is_empty() && !owned {
-            self.report(
-                Problem::new(format!("{path}.admin_roles"), "`admin_roles` applies to owned resources")
-                    .hint("on a shared resource every caller sees every row already; use `access` to limit actions to roles"),
-            );
-        }
         Some(Resource {
             access,
             admin_roles,
@@ -1076,7 +1079,7 @@ impl Validator {
                 self.report(only_for("pattern", "`string` and `text` fields"));
             } else if let Err(err) = regex::Regex::new(pattern) {
                 self.report(
-                    Problem::new(format!("{path}.pattern"), format!("`{pattern}` is not a valid pattern: {}", first_line(&err.to_string())))
+                    Problem::new(format!("{path}.pattern"), format!("`{pattern}` is not a valid pattern: {}", last_line(&err.to_string())))
                         .hint("Pydantic checks patterns with Rust's regex syntax: no look-around, no back-references"),
                 );
             } else {
@@ -1500,8 +1503,10 @@ impl Validator {
     }
 }
 
-fn first_line(text: &str) -> &str {
+/// The last non-blank line of a multi-line message (the regex crate ends with the cause).
+fn last_line(text: &str) -> &str {
     text.lines()
+        .rev()
         .find(|l| !l.trim().is_empty())
         .unwrap_or(text)
         .trim()

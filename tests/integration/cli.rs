@@ -232,3 +232,35 @@ fn schema_prints_a_json_schema() {
     assert_eq!(schema["title"], "backendgen spec");
     assert!(schema["properties"]["resources"].is_object());
 }
+
+/// Every kind of problem `check` reports, as the user reads them: the catalogue of messages.
+#[test]
+fn every_class_of_spec_error_snapshot() {
+    let root = crate::support::repo_root();
+    let output = backendgen(&root)
+        .args(["check", "tests/specs/errors.yaml"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    insta::assert_snapshot!(String::from_utf8(output).unwrap());
+}
+
+#[test]
+fn yaml_syntax_error_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("s.yaml"),
+        "project:\n  name: shop\nresources:\n  task:\n\tfields: {}\n",
+    )
+    .unwrap();
+    let output = backendgen(dir.path())
+        .args(["check", "s.yaml"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    insta::assert_snapshot!(String::from_utf8(output).unwrap());
+}
