@@ -1591,3 +1591,71 @@ fn pytest_param((id, value): (String, String)) -> String {
         ",",
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    fn keys(value: &serde_json::Value, out: &mut BTreeSet<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, inner) in map {
+                    out.insert(key.clone());
+                    keys(inner, out);
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|i| keys(i, out)),
+            _ => {}
+        }
+    }
+
+    /// Tera reads a misspelt attribute in `{% if %}` as false, silently. Every `.name` a
+    /// template reads must therefore be a key the context really has (for some spec).
+    #[test]
+    fn templates_read_only_attributes_the_context_has() {
+        let mut known = BTreeSet::new();
+        for spec in [
+            include_str!("../examples/tasks.yaml"),
+            include_str!("../examples/shop.yaml"),
+            include_str!("../tests/specs/edge_cases.yaml"),
+        ] {
+            let project = crate::validate::validate("spec", spec, None).unwrap();
+            keys(
+                &serde_json::to_value(project_view(&project)).unwrap(),
+                &mut known,
+            );
+            for resource in &project.resources {
+                keys(
+                    &serde_json::to_value(resource_view(&project, resource)).unwrap(),
+                    &mut known,
+                );
+            }
+        }
+        // Tera's own: the loop variable's attributes.
+        known.extend(["first", "last", "index", "index0"].map(String::from));
+        let attribute = regex::Regex::new(r"\b[a-z_]+((?:\.[a-z_][a-z0-9_]*)+)").unwrap();
+        let tag = regex::Regex::new(r"(?s)\{[{%](.*?)[}%]\}").unwrap();
+        let mut unknown = Vec::new();
+        for (name, source) in crate::render::sources() {
+            for block in tag.captures_iter(source) {
+                // String literals inside a tag are not attribute reads.
+                let code = regex::Regex::new(r#""[^"]*""#)
+                    .unwrap()
+                    .replace_all(&block[1], "\"\"");
+                for path in attribute.captures_iter(&code) {
+                    for part in path[1].split('.').filter(|p| !p.is_empty()) {
+                        if !known.contains(part) {
+                            unknown.push(format!("{name}: .{part}"));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            unknown.is_empty(),
+            "templates read attributes no context has: {unknown:#?}"
+        );
+    }
+}

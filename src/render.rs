@@ -61,6 +61,13 @@ impl Renderer {
     }
 }
 
+/// Every embedded template, as `(name, source)`.
+pub fn sources() -> Vec<(&'static str, &'static str)> {
+    let mut out = Vec::new();
+    collect(&TEMPLATES, &mut out);
+    out
+}
+
 fn collect(dir: &'static Dir<'static>, out: &mut Vec<(&'static str, &'static str)>) {
     for file in dir.files() {
         if let (Some(path), Some(text)) = (file.path().to_str(), file.contents_utf8()) {
