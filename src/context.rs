@@ -1637,13 +1637,12 @@ mod tests {
         known.extend(["first", "last", "index", "index0"].map(String::from));
         let attribute = regex::Regex::new(r"\b[a-z_]+((?:\.[a-z_][a-z0-9_]*)+)").unwrap();
         let tag = regex::Regex::new(r"(?s)\{[{%](.*?)[}%]\}").unwrap();
+        let literal = regex::Regex::new(r#""[^"]*""#).unwrap();
         let mut unknown = Vec::new();
         for (name, source) in crate::render::sources() {
             for block in tag.captures_iter(source) {
                 // String literals inside a tag are not attribute reads.
-                let code = regex::Regex::new(r#""[^"]*""#)
-                    .unwrap()
-                    .replace_all(&block[1], "\"\"");
+                let code = literal.replace_all(&block[1], "\"\"");
                 for path in attribute.captures_iter(&code) {
                     for part in path[1].split('.').filter(|p| !p.is_empty()) {
                         if !known.contains(part) {
