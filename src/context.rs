@@ -117,6 +117,9 @@ struct ResourceView<'a> {
     unique_fields: Vec<String>,
     /// What a 409 says, as a Python literal: "a task with this title already exists".
     conflict_literal: String,
+    conflict_reason: String,
+    /// A unique value or a reference can make the database refuse a write (409).
+    may_conflict: bool,
     /// Migration: the `op.create_table(...)` arguments after the columns, and the indexes.
     table_constraints: Vec<String>,
     indexes: Vec<IndexView>,
@@ -493,8 +496,15 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
             .iter()
             .any(|f| f.ty == ty && f.on_create() && (f.min.is_none() || f.max.is_none()))
     };
-    let uses_int32 = bounded_by_column(FieldType::Int);
-    let uses_int64 = bounded_by_column(FieldType::Bigint);
+    let filters_bounded = |constant: &str| {
+        resource.list.filter.iter().any(|name| {
+            resource.fields.iter().any(|f| {
+                &f.name == name && filter_constraints(f).iter().any(|c| c.contains(constant))
+            })
+        })
+    };
+    let uses_int32 = bounded_by_column(FieldType::Int) || filters_bounded("_INT32_");
+    let uses_int64 = bounded_by_column(FieldType::Bigint) || filters_bounded("_INT64_");
     let not_nullable: Vec<String> = resource
         .fields
         .iter()
@@ -564,6 +574,7 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
             .collect();
         lines.join("\n")
     };
+    schema_imports.add("pydantic", "Field");
     let list = list_view(resource, &mut schema_imports);
     let access = access_view(resource);
     let testable = |names: &[String], text_search: bool| -> Vec<String> {
@@ -735,6 +746,9 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
         uses_int32,
         reject_null,
         conflict_literal: python::string(&conflict_message(resource, &unique_words)),
+        conflict_reason: conflict_reason(resource).to_owned(),
+        may_conflict: !unique_words.is_empty()
+            || resource.fields.iter().any(|f| f.references.is_some()),
         unique_list: python::string_list("UNIQUE = ", &unique_fields),
         unique_fields,
         table_constraints,
@@ -917,7 +931,21 @@ fn capitalize(text: &str) -> String {
 }
 
 /// "a product with this name or sku already exists", or a shorter message when that is long.
+/// Why the database may refuse a write, for the conflict error's docstring.
+fn conflict_reason(resource: &Resource) -> &'static str {
+    let unique = resource.fields.iter().any(|f| f.unique);
+    let references = resource.fields.iter().any(|f| f.references.is_some());
+    match (unique, references) {
+        (true, true) => "a unique value already exists, or a row it refers to is gone",
+        (true, false) => "a value that must be unique is taken",
+        _ => "a row it refers to is gone",
+    }
+}
+
 fn conflict_message(resource: &Resource, unique: &[&str]) -> String {
+    if resource.fields.iter().any(|f| f.references.is_some()) {
+        return conflict_reason(resource).to_owned();
+    }
     let full = format!(
         "a {} with this {} already exists",
         resource.label,
@@ -995,7 +1023,11 @@ fn list_view(resource: &Resource, schema_imports: &mut Imports) -> ListView {
         }
         for (suffix, operator) in operators {
             let param = format!("{name}{suffix}");
-            query_fields.push(format!("    {param}: {annotation} | None = None"));
+            // What the column can hold bounds a filter too: a value beyond it is a 422, not a
+            // database error (and PostgreSQL would round a decimal to the column's scale).
+            let mut args = vec!["default=None".to_owned()];
+            args.extend(filter_constraints(field));
+            query_fields.push(declaration(&param, &format!("{annotation} | None"), &args));
             let (column, value) = (format!("col({class}.{name})"), format!("query.{param}"));
             let one_line = format!("        conditions.append({column} {operator} {value})");
             let hugged = format!("            {column} {operator} {value}");
@@ -1415,9 +1447,6 @@ struct RelationView {
     parent: String,
     class_name: String,
     owned_parent: bool,
-    /// `frozenset({"admin"})` when the parent has admin roles.
-    parent_admin_roles: String,
-    has_parent_admins: bool,
     not_found: String,
     on_delete: &'static str,
     parent_path: String,
@@ -1501,12 +1530,7 @@ fn relation_views(project: &Project, resource: &Resource) -> Vec<RelationView> {
                 parent: reference.resource.clone(),
                 class_name: reference.class_name.clone(),
                 owned_parent: reference.owned_parent,
-                parent_admin_roles: python::string_set(
-                    "frozenset(",
-                    &reference.parent_admin_roles,
-                    ")",
-                ),
-                has_parent_admins: !reference.parent_admin_roles.is_empty(),
+
                 not_found: format!("{} not found", capitalize(&reference.label)),
                 on_delete: on_delete_sql(reference.on_delete),
                 parent_path: format!("/api/{}", reference.route),
@@ -1590,6 +1614,20 @@ fn pytest_param((id, value): (String, String)) -> String {
         ],
         ",",
     )
+}
+
+/// The bounds of what a column holds, for the list query's filters on it.
+fn filter_constraints(field: &Field) -> Vec<String> {
+    match field.ty {
+        FieldType::Int => vec!["ge=_INT32_MIN".into(), "le=_INT32_MAX".into()],
+        FieldType::Bigint => vec!["ge=_INT64_MIN".into(), "le=_INT64_MAX".into()],
+        FieldType::Float => vec!["allow_inf_nan=False".into()],
+        FieldType::Decimal => vec![
+            format!("max_digits={}", field.precision.unwrap_or(10)),
+            format!("decimal_places={}", field.scale.unwrap_or(2)),
+        ],
+        _ => Vec::new(),
+    }
 }
 
 #[cfg(test)]
