@@ -22,9 +22,8 @@ struct ProjectView<'a> {
     router_imports: String,
     /// The first line of the initial migration's docstring.
     migration_title: String,
-    /// Python string literals of the API's title and description.
+    /// The API's title as a Python literal, and its description as a TOML string.
     title_literal: String,
-    description_literal: String,
     description_toml: String,
     roles_claim_literal: String,
     /// `description="..."` for `app/main.py`, split over lines when long.
@@ -39,7 +38,6 @@ struct ResourceView<'a> {
     resource: &'a Resource,
     /// `/api/order-items`, and the same as a Python literal.
     path: String,
-    path_literal: String,
     /// The 404 detail: "Order item not found".
     not_found: String,
     /// The resource's row in the generated README's table of endpoints.
@@ -71,7 +69,6 @@ struct ResourceView<'a> {
     /// Tests: the roles that let a caller perform every action, whether owners can be told
     /// apart from other callers, the routes that need a token, and the access matrix.
     worker_roles: String,
-    isolation_testable: bool,
     protected_routes: Vec<String>,
     callers: Vec<String>,
     access_cases: Vec<String>,
@@ -86,9 +83,7 @@ struct ResourceView<'a> {
     sort_columns: Vec<String>,
     sortable_list: String,
     default_sort: String,
-    custom_page_size: bool,
     filter_tests: Vec<FilterTest>,
-    range_filters: Vec<String>,
     /// The default order is newest first (the paging tests can say so).
     newest_first: bool,
     /// Sortable and searched fields the tests can give two different values.
@@ -98,8 +93,7 @@ struct ResourceView<'a> {
     search_tests_list: String,
     /// The tests compare decimals (they need `Decimal`).
     decimal_filters: bool,
-    /// Tests: the fields by access, the values at the edge of each constraint.
-    read_only_list: String,
+    /// Tests: `WRITE_ONLY = [...]`, the fields the API never returns.
     write_only_list: String,
     /// The schemas' field declarations: Base, Create (write-only), Update, Read (read-only).
     base_fields: String,
@@ -161,9 +155,6 @@ struct EnumView {
 #[derive(Debug, Serialize)]
 struct FieldView {
     name: String,
-    optional: bool,
-    required: bool,
-    unique: bool,
     /// `    title: str = Field(max_length=200)` in the table model.
     model_line: String,
     /// Where the field goes: Base (written on create and read back), Create only (write-only),
@@ -173,7 +164,6 @@ struct FieldView {
     on_update: bool,
     readable: bool,
     read_only: bool,
-    write_only: bool,
     immutable: bool,
     /// The same in the schemas (Base, Create or Read) and in the Update schema.
     base_line: String,
@@ -191,8 +181,6 @@ struct FieldView {
 #[derive(Debug, Serialize)]
 struct IndexView {
     name: String,
-    column: String,
-    unique: bool,
     create: String,
     drop: String,
 }
@@ -270,7 +258,6 @@ fn project_view(project: &Project) -> ProjectView<'_> {
             "Create the initial tables.".to_owned()
         },
         title_literal: python::string(&project.title),
-        description_literal: python::string(&project.description),
         description_toml: python::toml_string(&project.description),
         roles_claim_literal: python::string(&project.roles_claim),
         description_expr: python::long_string(8, "description=", &project.description, ","),
@@ -341,20 +328,15 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
             .default
             .as_ref()
             .map(|d| types::default_expr(d, &enum_class));
-        if matches!(field.default, Some(DefaultValue::Date(_))) {
-            schema_imports.add("datetime", "date");
-        }
-        if matches!(field.default, Some(DefaultValue::Time(_))) {
-            schema_imports.add("datetime", "time");
-        }
+        // `default=...` when the field has a default, `default=None` when it is optional.
+        let default_arg = match (&default, field.optional) {
+            (Some(d), _) => Some(format!("default={d}")),
+            (None, true) => Some("default=None".to_owned()),
+            (None, false) => None,
+        };
 
         // The table model.
-        let mut model_args = Vec::new();
-        match (&default, field.optional) {
-            (Some(d), _) => model_args.push(format!("default={d}")),
-            (None, true) => model_args.push("default=None".into()),
-            (None, false) => {}
-        }
+        let mut model_args: Vec<String> = default_arg.iter().cloned().collect();
         if let Some(arg) = row.model_arg {
             model_args.push(arg.to_owned());
         }
@@ -413,15 +395,7 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
             None => py_type.clone(),
         };
         let constraints = types::schema_constraints(field);
-        if !constraints.is_empty() {
-            schema_imports.add("pydantic", "Field");
-        }
-        let mut base_args = Vec::new();
-        match (&default, field.optional) {
-            (Some(d), _) => base_args.push(format!("default={d}")),
-            (None, true) => base_args.push("default=None".into()),
-            (None, false) => {}
-        }
+        let mut base_args: Vec<String> = default_arg.into_iter().collect();
         base_args.extend(constraints.iter().cloned());
         let base_type = if field.optional {
             format!("{input_type} | None")
@@ -460,15 +434,11 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
 
         fields.push(FieldView {
             name: field.name.clone(),
-            optional: field.optional,
-            required: field.required(),
-            unique: field.unique,
             in_base: field.on_create() && field.readable(),
             on_create: field.on_create(),
             on_update: field.on_update(),
             readable: field.readable(),
             read_only: field.read_only,
-            write_only: field.write_only,
             immutable: field.immutable,
             model_line,
             base_line,
@@ -680,7 +650,6 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
         uses_owner: access.uses_owner,
         access_doc: access.doc,
         worker_roles: access.worker_roles.join(","),
-        isolation_testable: access.isolation_testable,
         protected_routes: access.protected_routes,
         callers: access.callers,
         access_cases: access.cases,
@@ -706,13 +675,11 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
         sort_columns: list.sort_columns,
         sortable_list: list.sortable_list,
         default_sort: python::string(&resource.list.default_sort_text()),
-        custom_page_size: resource.list.page_size != 20 || resource.list.max_page_size != 100,
         decimal_filters: list
             .filter_tests
             .iter()
             .any(|t| t.ordered && t.key.starts_with("Decimal")),
         filter_tests: list.filter_tests,
-        range_filters: list.range_filters,
         newest_first: resource.list.default_sort == [("created_at".to_owned(), true)],
         sort_tests_list: python::string_list("SORTED_BY = ", &sort_tests),
         sort_tests,
@@ -727,7 +694,6 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
             .map(|f| f.read_line.as_str())
             .collect::<Vec<_>>()
             .join("\n"),
-        read_only_list: typed_list("READ_ONLY", &names(|f| f.read_only)),
         write_only_list: typed_list("WRITE_ONLY", &names(|f| f.write_only)),
         edge_cases,
         has_changes: resource.fields.iter().any(Field::on_update),
@@ -738,7 +704,6 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
             .map(|f| f.name.clone()),
         immutable_fields: names(|f| f.immutable),
         uses_int64,
-        path_literal: python::string(&path),
         path,
         not_found: format!("{} not found", capitalize(&resource.label)),
         readme_row: readme_row(resource),
@@ -807,8 +772,6 @@ fn index(resource: &Resource, column: &str, unique: bool) -> IndexView {
         create: python::call(4, "", "op.create_index", &args, ""),
         drop: python::call(4, "", "op.drop_index", &drop_args, ""),
         name,
-        column: column.to_owned(),
-        unique,
     }
 }
 
@@ -984,7 +947,6 @@ struct ListView {
     sort_columns: Vec<String>,
     sortable_list: String,
     filter_tests: Vec<FilterTest>,
-    range_filters: Vec<String>,
 }
 
 /// The list endpoint's query model and queries, from the resource's `list:` section.
@@ -994,7 +956,6 @@ fn list_view(resource: &Resource, schema_imports: &mut Imports) -> ListView {
     let mut query_fields = Vec::new();
     let mut conditions = Vec::new();
     let mut filter_tests = Vec::new();
-    let mut range_filters = Vec::new();
     for name in &list.filter {
         let Some(field) = resource.fields.iter().find(|f| &f.name == name) else {
             continue;
@@ -1019,7 +980,6 @@ fn list_view(resource: &Resource, schema_imports: &mut Imports) -> ListView {
         let mut operators = vec![("", "==")];
         if field.is_ordered() {
             operators.extend([("_gt", ">"), ("_gte", ">="), ("_lt", "<"), ("_lte", "<=")]);
-            range_filters.push(name.clone());
         }
         for (suffix, operator) in operators {
             let param = format!("{name}{suffix}");
@@ -1138,7 +1098,6 @@ fn list_view(resource: &Resource, schema_imports: &mut Imports) -> ListView {
         sort_columns,
         sortable_list: python::string_list("SORTABLE = ", &sortable),
         filter_tests,
-        range_filters,
     }
 }
 

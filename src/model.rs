@@ -244,13 +244,37 @@ pub struct Reference {
     pub on_delete: crate::spec::OnDelete,
     /// The parent's rows belong to their creators: a child may only point at the caller's.
     pub owned_parent: bool,
-    /// The parent's admin roles, who see every parent row.
-    pub parent_admin_roles: Vec<String>,
     /// The rows of one parent are also listed under the parent's route.
     pub nested: bool,
 }
 
 impl Field {
+    /// A required field of type `ty` with no constraints; callers set what the spec says.
+    pub fn new(name: &str, ty: FieldType) -> Self {
+        Field {
+            name: name.to_owned(),
+            ty,
+            optional: false,
+            default: None,
+            unique: false,
+            index: false,
+            max_length: None,
+            precision: None,
+            scale: None,
+            values: Vec::new(),
+            min_length: None,
+            min: None,
+            max: None,
+            pattern: None,
+            example: None,
+            description: None,
+            read_only: false,
+            write_only: false,
+            immutable: false,
+            references: None,
+        }
+    }
+
     /// A client must send it on create: not optional and no default.
     pub fn required(&self) -> bool {
         !self.optional && self.default.is_none() && !self.read_only

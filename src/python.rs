@@ -277,53 +277,50 @@ impl Imports {
     }
 }
 
-/// `from module import a, b`, exploded one name a line when it does not fit.
-pub fn from_import(module: &str, names: &[String]) -> String {
-    let line = format!("from {module} import {}", names.join(", "));
+/// `head` then `items` between `open` and `close`: on one line when it fits, else one item a
+/// line with a trailing comma (ruff's layout for imports and collection literals).
+fn exploding(head: &str, open: &str, inline: &str, items: &[String], close: &str) -> String {
+    let line = format!("{head}{open}{inline}{close}");
     if line.chars().count() <= LINE_LENGTH {
         return line;
     }
-    let mut out = format!("from {module} import (\n");
-    for name in names {
-        out.push_str(&format!("    {name},\n"));
+    exploded(head, open, items, close)
+}
+
+fn exploded(head: &str, open: &str, items: &[String], close: &str) -> String {
+    let mut out = format!("{head}{open}\n");
+    for item in items {
+        out.push_str(&format!("    {item},\n"));
     }
-    out.push(')');
+    out.push_str(close);
     out
+}
+
+/// `from module import a, b`, exploded one name a line when it does not fit.
+pub fn from_import(module: &str, names: &[String]) -> String {
+    let head = format!("from {module} import ");
+    let line = format!("{head}{}", names.join(", "));
+    if line.chars().count() <= LINE_LENGTH {
+        return line;
+    }
+    exploded(&head, "(", names, ")")
 }
 
 /// A list literal of strings, as ruff format lays it out after `head` (e.g. `__all__ = `).
 pub fn string_list(head: &str, items: &[String]) -> String {
     let quoted: Vec<String> = items.iter().map(|i| string(i)).collect();
-    let line = format!("{head}[{}]", quoted.join(", "));
-    if line.chars().count() <= LINE_LENGTH {
-        return line;
-    }
-    let mut out = format!("{head}[\n");
-    for item in quoted {
-        out.push_str(&format!("    {item},\n"));
-    }
-    out.push(']');
-    out
+    exploding(head, "[", &quoted.join(", "), &quoted, "]")
 }
 
 /// A tuple literal of strings (`("a",)` for one), after `head`.
 pub fn string_tuple(head: &str, items: &[String]) -> String {
     let quoted: Vec<String> = items.iter().map(|i| string(i)).collect();
-    let inner = if quoted.len() == 1 {
+    let inline = if quoted.len() == 1 {
         format!("{},", quoted[0])
     } else {
         quoted.join(", ")
     };
-    let line = format!("{head}({inner})");
-    if line.chars().count() <= LINE_LENGTH {
-        return line;
-    }
-    let mut out = format!("{head}(\n");
-    for item in quoted {
-        out.push_str(&format!("    {item},\n"));
-    }
-    out.push(')');
-    out
+    exploding(head, "(", &inline, &quoted, ")")
 }
 
 /// A set literal of strings (`{"a", "b"}`) between `head` and `tail`, on one line.

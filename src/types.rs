@@ -643,12 +643,6 @@ mod tests {
 
     fn field(ty: FieldType) -> Field {
         Field {
-            name: "f".into(),
-            ty,
-            optional: false,
-            default: None,
-            unique: false,
-            index: false,
             max_length: (ty == FieldType::String).then_some(10),
             precision: (ty == FieldType::Decimal).then_some(5),
             scale: (ty == FieldType::Decimal).then_some(2),
@@ -657,16 +651,7 @@ mod tests {
             } else {
                 vec![]
             },
-            min_length: None,
-            min: None,
-            max: None,
-            pattern: None,
-            example: None,
-            description: None,
-            read_only: false,
-            write_only: false,
-            immutable: false,
-            references: None,
+            ..Field::new("f", ty)
         }
     }
 

@@ -675,28 +675,13 @@ impl Validator {
                 continue;
             }
             columns.push(Field {
-                name: column.clone(),
-                ty: FieldType::Int,
                 optional: raw.optional.unwrap_or(on_delete == OnDelete::SetNull),
-                default: None,
-                unique: false,
                 index: true,
-                max_length: None,
-                precision: None,
-                scale: None,
-                values: Vec::new(),
-                min_length: None,
                 min: Some(Bound {
                     literal: "1".into(),
                     value: 1.0,
                 }),
-                max: None,
-                pattern: None,
-                example: None,
                 description: Some(format!("The {} it belongs to.", parent.label)),
-                read_only: false,
-                write_only: false,
-                immutable: false,
                 references: Some(Reference {
                     resource: parent.name.clone(),
                     class_name: parent.class_name.clone(),
@@ -705,9 +690,9 @@ impl Validator {
                     route: parent.route.clone(),
                     on_delete,
                     owned_parent: parent.owned,
-                    parent_admin_roles: parent.admin_roles.clone(),
                     nested: raw.nested.unwrap_or(false),
                 }),
+                ..Field::new(&column, FieldType::Int)
             });
             if !resource.list.filter.contains(&column) {
                 resource.list.filter.push(column);
@@ -972,26 +957,17 @@ impl Validator {
             );
         }
         let mut field = Field {
-            name: name.to_owned(),
-            ty,
             optional: raw.optional.unwrap_or(false),
-            default: None,
             unique: raw.unique.unwrap_or(false),
             index: raw.index.unwrap_or(false),
             max_length,
             precision,
             scale,
             values,
-            min_length: None,
-            min: None,
-            max: None,
-            pattern: None,
-            example: None,
-            description: None,
             read_only: raw.read_only.unwrap_or(false),
             write_only: raw.write_only.unwrap_or(false),
             immutable: raw.immutable.unwrap_or(false),
-            references: None,
+            ..Field::new(name, ty)
         };
         self.constraints(&mut field, raw, path);
         if let Some(default) = &raw.default
