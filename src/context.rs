@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use heck::ToPascalCase;
 use serde::Serialize;
 use tera::Context;
 
@@ -100,8 +101,16 @@ struct ResourceView<'a> {
     create_fields: String,
     update_fields: String,
     read_fields: String,
+    /// `responses=` of the nested list routes.
+    nested_responses: String,
+    /// `AttributesJson = Annotated[dict[str, Any], JsonLimits(...)]`, one per `json` field.
+    json_aliases: String,
     edge_cases: Vec<String>,
+    /// Tests: `ADMINS = frozenset({...})`, the admin roles of an owned resource.
+    admins_set: String,
     has_changes: bool,
+    /// A `json` field clients write: the tests build deep values with `nested()`.
+    has_json: bool,
     /// The first field an update may change that the API returns (tests change it alone).
     first_change: Option<String>,
     immutable_fields: Vec<String>,
@@ -109,6 +118,9 @@ struct ResourceView<'a> {
     reject_null: String,
     /// Unique fields (their names), for the conflict handling and tests.
     unique_fields: Vec<String>,
+    /// Services: `UNIQUE = ("title",)`, and the statement that names a conflict's field.
+    unique_columns: String,
+    conflict_call: String,
     /// What a 409 says, as a Python literal: "a task with this title already exists".
     conflict_literal: String,
     conflict_reason: String,
@@ -128,8 +140,11 @@ struct ResourceView<'a> {
 
 #[derive(Debug, Serialize)]
 struct ActionView {
-    /// `CurrentUser`, `OptionalUser` or a role alias (`CanDelete`).
-    user: String,
+    /// `CurrentUser` or a role alias (`CanDelete`); none for a public action, which does not
+    /// look at the token at all (so it never answers 401 or 503).
+    user: Option<String>,
+    /// `responses=` of the route decorator: the error answers it documents.
+    responses: String,
     /// Owned resources: whose rows the action may touch (`_owner(user)`, or `None` when public).
     owner: String,
 }
@@ -278,9 +293,12 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
         .add("pydantic", "ConfigDict")
         .add("app.schemas.types", "RequestModel");
     schema_imports.add("datetime", "datetime");
+    schema_imports.add("pydantic", "BaseModel");
+    schema_imports.add("app.schemas.page", "Page");
     schema_imports.add("app.schemas.page", "PageParams");
 
     let mut enums = Vec::new();
+    let mut json_aliases = Vec::new();
     let mut fields = Vec::new();
     let mut table_constraints = vec![python::call(
         8,
@@ -386,11 +404,20 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
         };
         let model_line = declaration(&field.name, &model_type, &model_args);
 
-        // The schemas: Base (create and read) and Update (every field optional).
+        // The schemas: Base (create), Update (every field optional), Read (what is stored).
         let input_type = match row.input {
             Some((annotation, (module, name))) => {
                 schema_imports.add(module, name);
                 annotation.to_owned()
+            }
+            None if field.ty == FieldType::Json => {
+                // A JSON value's limits live in an alias, shared by Base and Update.
+                schema_imports
+                    .add("typing", "Annotated")
+                    .add("app.schemas.types", "JsonLimits");
+                let alias = format!("{}Json", field.name.to_pascal_case());
+                json_aliases.push(json_alias(&alias, field));
+                alias
             }
             None => py_type.clone(),
         };
@@ -406,8 +433,19 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
         let mut update_args = vec!["default=None".to_owned()];
         update_args.extend(constraints);
         let update_line = declaration(&field.name, &format!("{input_type} | None"), &update_args);
-        // What the API returns of a read-only field comes from the database: no constraints.
-        let read_line = declaration(&field.name, &base_type, &[]);
+        // What the API returns comes from the database as it is: no input constraints, so a
+        // row written before a constraint was tightened (or by SQL) is still served.
+        let read_type = if field.optional {
+            format!("{py_type} | None")
+        } else {
+            py_type.clone()
+        };
+        let read_args: Vec<String> = field
+            .description
+            .iter()
+            .map(|d| format!("description={}", python::string(d)))
+            .collect();
+        let read_line = declaration(&field.name, &read_type, &read_args);
 
         // The migration.
         let column_args = vec![
@@ -586,7 +624,7 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
                 } else {
                     ""
                 };
-                let read = if f.readable && !f.on_create {
+                let read = if f.readable {
                     f.read_line.as_str()
                 } else {
                     ""
@@ -607,7 +645,8 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
         } else {
             "field_validator Field".to_owned()
         },
-        "RequestModel ConfigDict PageParams datetime".to_owned(),
+        json_aliases.join("\n"),
+        "RequestModel ConfigDict PageParams datetime BaseModel Page".to_owned(),
     ]
     .join("\n");
     schema_imports.retain_used(&schema_body);
@@ -670,6 +709,7 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
                 python::string_list("", &methods)
             }
         },
+        nested_responses: route_responses(resource, "nested", &resource.access.list),
         list_query_fields: list.query_fields,
         list_conditions: list.conditions,
         sort_columns: list.sort_columns,
@@ -690,13 +730,23 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
         update_fields: block(|f| f.on_update, true),
         read_fields: fields
             .iter()
-            .filter(|f| f.readable && !f.on_create)
+            .filter(|f| f.readable)
             .map(|f| f.read_line.as_str())
             .collect::<Vec<_>>()
             .join("\n"),
+        json_aliases: json_aliases.join("\n"),
         write_only_list: typed_list("WRITE_ONLY", &names(|f| f.write_only)),
         edge_cases,
+        admins_set: if resource.admin_roles.is_empty() {
+            "ADMINS: frozenset[str] = frozenset()".to_owned()
+        } else {
+            python::string_set("ADMINS = frozenset(", &resource.admin_roles, ")")
+        },
         has_changes: resource.fields.iter().any(Field::on_update),
+        has_json: resource
+            .fields
+            .iter()
+            .any(|f| f.ty == FieldType::Json && f.on_create()),
         first_change: resource
             .fields
             .iter()
@@ -715,6 +765,22 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
         may_conflict: !unique_words.is_empty()
             || resource.fields.iter().any(|f| f.references.is_some()),
         unique_list: python::string_list("UNIQUE = ", &unique_fields),
+        unique_columns: python::string_tuple("UNIQUE = ", &unique_fields),
+        conflict_call: python::call(
+            8,
+            "msg = ",
+            "conflict_detail",
+            &[
+                "exc".to_owned(),
+                format!("table={}", python::string(&resource.plural)),
+                "unique=UNIQUE".to_owned(),
+                format!(
+                    "fallback={}",
+                    python::string(&conflict_message(resource, &unique_words))
+                ),
+            ],
+            "",
+        ),
         unique_fields,
         table_constraints,
         indexes,
@@ -735,6 +801,22 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
         schema_imports: schema_imports.render(),
         fields,
         resource,
+    }
+}
+
+/// `NameJson = Annotated[dict[str, Any], JsonLimits(...)]`, laid out as ruff format does: the
+/// subscript splits first.
+fn json_alias(alias: &str, field: &Field) -> String {
+    let limits = format!(
+        "JsonLimits(max_depth={}, max_bytes={})",
+        field.max_depth.unwrap_or(crate::model::JSON_DEPTH.2),
+        field.max_bytes.unwrap_or(crate::model::JSON_BYTES.2)
+    );
+    let line = format!("{alias} = Annotated[dict[str, Any], {limits}]");
+    if line.chars().count() <= python::LINE_LENGTH {
+        line
+    } else {
+        format!("{alias} = Annotated[\n    dict[str, Any], {limits}\n]")
     }
 }
 
@@ -817,6 +899,9 @@ fn service_imports(resource: &Resource) -> String {
     if !resource.list.search.is_empty() {
         imports.add("sqlmodel", "or_");
     }
+    if resource.fields.iter().any(|f| f.unique) {
+        imports.add("app.services.integrity", "conflict_detail");
+    }
     imports.render()
 }
 
@@ -856,9 +941,10 @@ fn router_imports(resource: &Resource, access: &[(&str, &str)]) -> String {
             &format!("app.models.{}", resource.name),
             &resource.class_name,
         )
-        .add("app.schemas.page", "Page")
+        .add("app.schemas.errors", "error_responses")
         .add(&schemas, &format!("{}Create", resource.class_name))
         .add(&schemas, &format!("{}ListQuery", resource.class_name))
+        .add(&schemas, &format!("{}Page", resource.class_name))
         .add(&schemas, &format!("{}Read", resource.class_name))
         .add(&schemas, &format!("{}Update", resource.class_name))
         .add("app.services", &format!("{} as service", resource.name));
@@ -1067,6 +1153,11 @@ fn list_view(resource: &Resource, schema_imports: &mut Imports) -> ListView {
             "Field",
             &[
                 format!("default={}", python::string(&list.default_sort_text())),
+                // Room for each sortable key once, descending, comma-separated.
+                format!(
+                    "max_length={}",
+                    list.sort.iter().map(|key| key.len() + 2).sum::<usize>()
+                ),
                 "description=\"Columns to sort by, comma-separated; - for descending.\"".to_owned(),
             ],
             "",
@@ -1123,13 +1214,10 @@ fn access_view(resource: &Resource) -> AccessView {
     let mut uses_owner = false;
     for (action, rule) in resource.access.actions() {
         let user = match rule {
-            Rule::Public => {
-                imports.push(("app.dependencies", "OptionalUser"));
-                "OptionalUser".to_owned()
-            }
+            Rule::Public => None,
             Rule::Authenticated => {
                 imports.push(("app.dependencies", "CurrentUser"));
-                "CurrentUser".to_owned()
+                Some("CurrentUser".to_owned())
             }
             Rule::Roles(roles) => {
                 imports.extend([
@@ -1143,18 +1231,29 @@ fn access_view(resource: &Resource) -> AccessView {
                     "\n# Who may {action}: a caller with one of these roles.\n{}\n{alias} = Annotated[AuthUser, Depends(require_roles(*{constant}))]",
                     python::string_tuple(&format!("{constant} = "), roles)
                 ));
-                alias
+                Some(alias)
             }
         };
         let owner = match (action, rule) {
             ("create", _) => "user.id".to_owned(),
-            (_, Rule::Public) => "None".to_owned(),
+            ("list" | "get", Rule::Public) => "None".to_owned(),
+            (_, Rule::Public) if resource.owned => {
+                unreachable!("validate refuses a public {action} on an owned resource")
+            }
             _ => {
                 uses_owner = true;
                 "_owner(user)".to_owned()
             }
         };
-        actions.insert(action, ActionView { user, owner });
+        let responses = route_responses(resource, action, rule);
+        actions.insert(
+            action,
+            ActionView {
+                user,
+                owner,
+                responses,
+            },
+        );
     }
     if resource.owned && uses_owner {
         imports.push(("app.dependencies", "AuthUser"));
@@ -1175,6 +1274,43 @@ fn access_view(resource: &Resource) -> AccessView {
         doc: access_doc(resource),
         imports,
     }
+}
+
+/// The error answers a route documents: what it can answer, and nothing it cannot.
+fn route_responses(resource: &Resource, action: &str, rule: &Rule) -> String {
+    let mut codes: Vec<u16> = Vec::new();
+    if *rule != Rule::Public {
+        codes.push(401);
+    }
+    if matches!(rule, Rule::Roles(_)) {
+        codes.push(403);
+    }
+    let relations = resource.fields.iter().any(|f| f.references.is_some());
+    let unique = resource.fields.iter().any(|f| f.unique);
+    match action {
+        "get" | "update" | "delete" | "nested" => codes.push(404),
+        // A parent the caller cannot see.
+        "create" if relations => codes.push(404),
+        _ => {}
+    }
+    match action {
+        "create" | "update" if unique || relations => codes.push(409),
+        // Rows of another resource may refer to it (`on_delete: restrict`).
+        "delete" => codes.push(409),
+        _ => {}
+    }
+    if matches!(action, "create" | "update") {
+        codes.push(413);
+    }
+    if *rule != Rule::Public {
+        codes.push(503);
+    }
+    if codes.is_empty() {
+        return String::new();
+    }
+    codes.sort_unstable();
+    let args: Vec<String> = codes.iter().map(u16::to_string).collect();
+    python::call(4, "responses=", "error_responses", &args, ",")
 }
 
 /// A sentence or two on who may call what, wrapped for a docstring.

@@ -8,6 +8,17 @@ use serde::Serialize;
 
 use crate::spec::{Mode, Orm};
 
+/// The longest `text` value when the spec gives no `max_length`: a cap, so that one row, and
+/// so one page of rows, has a bounded size.
+pub const DEFAULT_TEXT_MAX_LENGTH: u32 = 65_536;
+/// The largest `max_length` a `text` field may declare: half the default request body limit
+/// (1 MiB), so that the longest value still fits in a body.
+pub const MAX_TEXT_LENGTH: u32 = 524_288;
+/// `json` fields' nesting limit: (smallest, largest, default) a spec may give.
+pub const JSON_DEPTH: (u32, u32, u32) = (1, 64, 32);
+/// `json` fields' size limit in bytes of JSON: (smallest, largest, default).
+pub const JSON_BYTES: (u32, u32, u32) = (64, 524_288, 65_536);
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Project {
     /// snake_case: `shop_api`.
@@ -208,6 +219,10 @@ pub struct Field {
     pub index: bool,
     /// `string` only (resolved to 255 when not given).
     pub max_length: Option<u32>,
+    /// `json` only: how deeply objects and lists may nest, and the most bytes the value may
+    /// take as JSON (resolved to `JSON_DEPTH` and `JSON_BYTES` defaults when not given).
+    pub max_depth: Option<u32>,
+    pub max_bytes: Option<u32>,
     /// `decimal` only (resolved to 10 and 2 when not given).
     pub precision: Option<u32>,
     pub scale: Option<u32>,
@@ -259,6 +274,8 @@ impl Field {
             unique: false,
             index: false,
             max_length: None,
+            max_depth: None,
+            max_bytes: None,
             precision: None,
             scale: None,
             values: Vec::new(),

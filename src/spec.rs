@@ -231,10 +231,18 @@ pub struct RawField {
     /// The column gets a database index.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<bool>,
-    /// The longest value a `string` accepts (default 255).
+    /// The longest value a text type accepts (`string`: default 255; `text`: default 65536).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<u32>")]
     pub max_length: Option<serde_yaml::Value>,
+    /// How deeply a `json` value's objects and lists may nest (default 32).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<u32>")]
+    pub max_depth: Option<serde_yaml::Value>,
+    /// The most bytes a `json` value may take, written as JSON (default 65536).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<u32>")]
+    pub max_bytes: Option<serde_yaml::Value>,
     /// Total digits of a `decimal` (default 10).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<u32>")]
@@ -286,6 +294,8 @@ pub const FIELD_KEYS: &[&str] = &[
     "unique",
     "index",
     "max_length",
+    "max_depth",
+    "max_bytes",
     "precision",
     "scale",
     "values",

@@ -2,7 +2,7 @@
 //! constraints that guard it, and the values the generated tests send. One place to read (and
 //! to extend) what a type means everywhere in the generated project.
 
-use crate::model::{DefaultValue, Field, FieldType, enum_member};
+use crate::model::{DefaultValue, Field, FieldType, JSON_BYTES, JSON_DEPTH, enum_member};
 use crate::python;
 
 /// The static part of a type's mapping; what depends on the field is computed below.
@@ -502,6 +502,7 @@ pub fn invalid(field: &Field) -> Vec<(String, String)> {
     }
     if matches!(field.ty, FieldType::String | FieldType::Text) {
         cases.push((format!("{name}-nul"), "\"a\\x00b\"".into()));
+        cases.push((format!("{name}-lone-surrogate"), "\"a\\ud800b\"".into()));
     }
     if field.pattern.is_some() {
         let misfit = ["", "!", "no match here", "0", "a"].into_iter().find(|c| {
@@ -544,7 +545,18 @@ pub fn invalid(field: &Field) -> Vec<(String, String)> {
             cases.push((format!("{name}-not-an-address"), "\"not-an-email\"".into()))
         }
         FieldType::Url => cases.push((format!("{name}-not-a-url"), "\"not a url\"".into())),
-        FieldType::Json => cases.push((format!("{name}-a-list"), "[1, 2]".into())),
+        FieldType::Json => {
+            let depth = field.max_depth.unwrap_or(JSON_DEPTH.2);
+            let bytes = field.max_bytes.unwrap_or(JSON_BYTES.2);
+            cases.extend([
+                (format!("{name}-a-list"), "[1, 2]".into()),
+                (format!("{name}-too-deep"), format!("nested({})", depth + 1)),
+                (format!("{name}-too-big"), format!("{{\"key\": \"x\" * {bytes}}}")),
+                (format!("{name}-not-a-number"), "{\"key\": float(\"nan\")}".into()),
+                (format!("{name}-nul"), "{\"key\": \"a\\x00b\"}".into()),
+                (format!("{name}-lone-surrogate-key"), "{\"\\ud800\": 1}".into()),
+            ]);
+        }
         _ => {}
     }
     if field.is_number() {
@@ -589,6 +601,17 @@ pub fn edges(field: &Field) -> Vec<(String, String)> {
         {
             cases.push((format!("{name}-shortest"), format!("\"x\" * {min}")));
         }
+    }
+    if field.ty == FieldType::Json {
+        // The deepest and the largest values accepted (`{"key": "xx..."}` is 11 bytes more
+        // than its x's).
+        let depth = field.max_depth.unwrap_or(JSON_DEPTH.2);
+        let bytes = field.max_bytes.unwrap_or(JSON_BYTES.2);
+        cases.push((format!("{name}-deepest"), format!("nested({depth})")));
+        cases.push((
+            format!("{name}-largest"),
+            format!("{{\"key\": \"x\" * {}}}", bytes - 11),
+        ));
     }
     if field.is_number() && !field.unique {
         let whole = matches!(field.ty, FieldType::Int | FieldType::Bigint);

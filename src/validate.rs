@@ -12,6 +12,7 @@ use serde_yaml::{Mapping, Value};
 
 use crate::locate::Locator;
 use crate::model::{
+    DEFAULT_TEXT_MAX_LENGTH, JSON_BYTES, JSON_DEPTH, MAX_TEXT_LENGTH,
     self, Bound, DefaultValue, Field, FieldType, GENERATED_SORTABLE, ListApi, Project, Resource,
 };
 use crate::model::{Access, Reference, Rule};
@@ -424,6 +425,19 @@ impl Validator {
                 )
                 .hint("write `authenticated` or a list of roles, or set `owned: false`"),
             );
+        }
+        // A public write on an owned resource would let anyone change every owner's rows:
+        // only the owner (or an admin role) may act on a row.
+        for (action, rule) in [("update", &access.update), ("delete", &access.delete)] {
+            if owned && *rule == Rule::Public {
+                self.report(
+                    Problem::new(
+                        format!("{path}.{action}"),
+                        format!("`{action}: public` would let anonymous callers {action} every owner's rows"),
+                    )
+                    .hint(format!("write `authenticated` (owners {action} their own rows) or a list of roles; `admin_roles` act on every row")),
+                );
+            }
         }
         (self.problems.len() == before).then_some(access)
     }
@@ -878,10 +892,15 @@ impl Validator {
             .hint(format!("`{key}` applies to {types}; remove it"))
         };
         let max_length = match (&raw.max_length, ty) {
-            (Some(v), FieldType::String | FieldType::Text | FieldType::Email | FieldType::Url) => {
+            (Some(v), FieldType::Text) => {
+                self.count(v, &format!("{path}.max_length"), 1, MAX_TEXT_LENGTH)
+            }
+            (Some(v), FieldType::String | FieldType::Email | FieldType::Url) => {
                 self.count(v, &format!("{path}.max_length"), 1, 65_535)
             }
             (None, FieldType::String) => Some(255),
+            // A cap, so one row (and so one page of rows) has a bounded size.
+            (None, FieldType::Text) => Some(DEFAULT_TEXT_MAX_LENGTH),
             // The longest address RFC 5321 allows, and the longest URL browsers take.
             (None, FieldType::Email) => Some(254),
             (None, FieldType::Url) => Some(2083),
@@ -894,6 +913,19 @@ impl Validator {
             }
             (None, _) => None,
         };
+        let json_limit = |this: &mut Self, raw: &Option<Value>, key: &str, (low, high, default)| {
+            match (raw, ty) {
+                (Some(v), FieldType::Json) => this.count(v, &format!("{path}.{key}"), low, high),
+                (None, FieldType::Json) => Some(default),
+                (Some(_), _) => {
+                    this.report(only_for(key, "`json` fields"));
+                    None
+                }
+                (None, _) => None,
+            }
+        };
+        let max_depth = json_limit(self, &raw.max_depth, "max_depth", JSON_DEPTH);
+        let max_bytes = json_limit(self, &raw.max_bytes, "max_bytes", JSON_BYTES);
         let (precision, scale) = match ty {
             FieldType::Decimal => {
                 let precision = match &raw.precision {
@@ -961,6 +993,8 @@ impl Validator {
             unique: raw.unique.unwrap_or(false),
             index: raw.index.unwrap_or(false),
             max_length,
+            max_depth,
+            max_bytes,
             precision,
             scale,
             values,
@@ -2116,6 +2150,14 @@ mod tests {
             (
                 "    access: { create: public }\n",
                 "cannot be created anonymously",
+            ),
+            (
+                "    access: { update: public }\n",
+                "would let anonymous callers update every owner's rows",
+            ),
+            (
+                "    access: { delete: public }\n",
+                "would let anonymous callers delete every owner's rows",
             ),
             (
                 "    access: { update: [\"super user\"] }\n",
