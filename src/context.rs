@@ -82,7 +82,6 @@ struct ResourceView<'a> {
     list_query_fields: String,
     list_conditions: Vec<String>,
     sort_columns: Vec<String>,
-    sortable_list: String,
     default_sort: String,
     filter_tests: Vec<FilterTest>,
     /// The default order is newest first (the paging tests can say so).
@@ -114,10 +113,11 @@ struct ResourceView<'a> {
     /// The first field an update may change that the API returns (tests change it alone).
     first_change: Option<String>,
     immutable_fields: Vec<String>,
-    /// `@field_validator(...)` over the fields that may be omitted from an update but not nulled.
-    reject_null: String,
     /// Unique fields (their names), for the conflict handling and tests.
     unique_fields: Vec<String>,
+    /// Schemas: `NOT_NULL = (...)`, the fields a PATCH may leave out but not set to null.
+    not_null_tuple: String,
+    has_not_null: bool,
     /// Services: `UNIQUE = ("title",)`, and the statement that names a conflict's field.
     unique_columns: String,
     conflict_call: String,
@@ -291,7 +291,8 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
     let mut schema_imports = Imports::default();
     schema_imports
         .add("pydantic", "ConfigDict")
-        .add("app.schemas.types", "RequestModel");
+        .add("app.schemas.types", "RequestModel")
+        .add("app.schemas.types", "patch_schema");
     schema_imports.add("datetime", "datetime");
     schema_imports.add("pydantic", "BaseModel");
     schema_imports.add("app.schemas.page", "Page");
@@ -410,6 +411,12 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
                 schema_imports.add(module, name);
                 annotation.to_owned()
             }
+            None if field.ty == FieldType::Decimal => {
+                schema_imports
+                    .add("typing", "Annotated")
+                    .add("app.schemas.types", "DecimalText");
+                decimal_input(field)
+            }
             None if field.ty == FieldType::Json => {
                 // A JSON value's limits live in an alias, shared by Base and Update.
                 schema_imports
@@ -432,13 +439,23 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
         let base_line = declaration(&field.name, &base_type, &base_args);
         let mut update_args = vec!["default=None".to_owned()];
         update_args.extend(constraints);
+        // Leaving a field out of a PATCH is fine; sending null is not, unless the column is
+        // nullable. The annotation says so (null is a 422, and the document agrees); the
+        // `None` default only marks "not sent" and is never validated.
         let update_line = declaration(&field.name, &format!("{input_type} | None"), &update_args);
         // What the API returns comes from the database as it is: no input constraints, so a
         // row written before a constraint was tightened (or by SQL) is still served.
-        let read_type = if field.optional {
-            format!("{py_type} | None")
+        // A time of day keeps its documented shape on the way out too.
+        let read_py = if field.ty == FieldType::Time {
+            schema_imports.add("app.schemas.types", "IsoTime");
+            "IsoTime".to_owned()
         } else {
             py_type.clone()
+        };
+        let read_type = if field.optional {
+            format!("{read_py} | None")
+        } else {
+            read_py
         };
         let read_args: Vec<String> = field
             .description
@@ -513,18 +530,15 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
     };
     let uses_int32 = bounded_by_column(FieldType::Int) || filters_bounded("_INT32_");
     let uses_int64 = bounded_by_column(FieldType::Bigint) || filters_bounded("_INT64_");
-    let not_nullable: Vec<String> = resource
+    let not_null: Vec<String> = resource
         .fields
         .iter()
         .filter(|f| !f.optional && f.on_update())
-        .map(|f| python::string(&f.name))
+        .map(|f| f.name.clone())
         .collect();
-    let reject_null = if not_nullable.is_empty() {
-        String::new()
-    } else {
+    if !not_null.is_empty() {
         schema_imports.add("pydantic", "field_validator");
-        python::call(4, "@", "field_validator", &not_nullable, "")
-    };
+    }
     let unique_fields: Vec<String> = resource
         .fields
         .iter()
@@ -639,14 +653,13 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
             .collect::<Vec<_>>()
             .join("\n"),
         list.query_fields.clone(),
-        reject_null.clone(),
         if resource.list.sort.is_empty() {
             String::new()
         } else {
             "field_validator Field".to_owned()
         },
         json_aliases.join("\n"),
-        "RequestModel ConfigDict PageParams datetime BaseModel Page".to_owned(),
+        "RequestModel ConfigDict PageParams datetime BaseModel Page patch_schema field_validator".to_owned(),
     ]
     .join("\n");
     schema_imports.retain_used(&schema_body);
@@ -713,7 +726,6 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
         list_query_fields: list.query_fields,
         list_conditions: list.conditions,
         sort_columns: list.sort_columns,
-        sortable_list: list.sortable_list,
         default_sort: python::string(&resource.list.default_sort_text()),
         decimal_filters: list
             .filter_tests
@@ -759,13 +771,18 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
         readme_row: readme_row(resource),
         enums,
         uses_int32,
-        reject_null,
         conflict_literal: python::string(&conflict_message(resource, &unique_words)),
         conflict_reason: conflict_reason(resource).to_owned(),
         may_conflict: !unique_words.is_empty()
             || resource.fields.iter().any(|f| f.references.is_some()),
         unique_list: python::string_list("UNIQUE = ", &unique_fields),
         unique_columns: python::string_tuple("UNIQUE = ", &unique_fields),
+        not_null_tuple: if not_null.is_empty() {
+            "NOT_NULL: tuple[str, ...] = ()".to_owned()
+        } else {
+            python::string_tuple("NOT_NULL = ", &not_null)
+        },
+        has_not_null: !not_null.is_empty(),
         conflict_call: python::call(
             8,
             "msg = ",
@@ -802,6 +819,20 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
         fields,
         resource,
     }
+}
+
+/// `Annotated[Decimal, DecimalText(10, 2)]`: a decimal as bodies and queries take it.
+fn decimal_input(field: &Field) -> String {
+    let unsigned = if field.min.as_ref().is_some_and(|min| min.value >= 0.0) {
+        ", signed=False"
+    } else {
+        ""
+    };
+    format!(
+        "Annotated[Decimal, DecimalText({}, {}{unsigned})]",
+        field.precision.unwrap_or(10),
+        field.scale.unwrap_or(2)
+    )
 }
 
 /// `NameJson = Annotated[dict[str, Any], JsonLimits(...)]`, laid out as ruff format does: the
@@ -1031,7 +1062,6 @@ struct ListView {
     query_fields: String,
     conditions: Vec<String>,
     sort_columns: Vec<String>,
-    sortable_list: String,
     filter_tests: Vec<FilterTest>,
 }
 
@@ -1048,9 +1078,17 @@ fn list_view(resource: &Resource, schema_imports: &mut Imports) -> ListView {
         };
         let row = types::row_of(field.ty);
         let annotation = match (field.ty, row.input, row.python) {
-            (FieldType::Datetime, Some((input, _)), _) => input.to_owned(),
+            (FieldType::Datetime | FieldType::Date | FieldType::Time, Some((input, _)), _) => {
+                input.to_owned()
+            }
             (FieldType::Enum, _, _) => field.enum_class(resource),
-            (_, _, Some(python)) if field.is_text() => python.to_owned(),
+            (FieldType::String | FieldType::Text, Some((input, _)), _) => input.to_owned(),
+            (FieldType::Decimal, _, _) => {
+                schema_imports
+                    .add("typing", "Annotated")
+                    .add("app.schemas.types", "DecimalText");
+                decimal_input(field)
+            }
             (_, _, Some(python)) => python.to_owned(),
             _ => "str".to_owned(),
         };
@@ -1060,7 +1098,15 @@ fn list_view(resource: &Resource, schema_imports: &mut Imports) -> ListView {
         if let Some((module, import)) = row.import {
             schema_imports.add(module, import);
         }
-        if let (FieldType::Datetime, Some((_, (module, import)))) = (field.ty, row.input) {
+        if let (
+            FieldType::Datetime
+            | FieldType::Date
+            | FieldType::Time
+            | FieldType::String
+            | FieldType::Text,
+            Some((_, (module, import))),
+        ) = (field.ty, row.input)
+        {
             schema_imports.add(module, import);
         }
         let mut operators = vec![("", "==")];
@@ -1102,9 +1148,11 @@ fn list_view(resource: &Resource, schema_imports: &mut Imports) -> ListView {
         });
     }
     if !list.search.is_empty() {
-        schema_imports.add("pydantic", "Field");
+        schema_imports
+            .add("pydantic", "Field")
+            .add("app.schemas.types", "Text");
         query_fields.push(
-            "    q: str | None = Field(\n        default=None, min_length=1, max_length=200, description=\"Text to look for.\"\n    )".to_owned(),
+            "    q: Text | None = Field(\n        default=None, min_length=1, max_length=200, description=\"Text to look for.\"\n    )".to_owned(),
         );
         let mut clause = String::from(
             "    if query.q is not None:\n        conditions.append(\n            or_(\n",
@@ -1153,11 +1201,16 @@ fn list_view(resource: &Resource, schema_imports: &mut Imports) -> ListView {
             "Field",
             &[
                 format!("default={}", python::string(&list.default_sort_text())),
-                // Room for each sortable key once, descending, comma-separated.
+                // Room for each sortable key twice, descending, comma-separated: a bound
+                // on the work a sort can ask for (keys named again are dropped).
                 format!(
                     "max_length={}",
-                    list.sort.iter().map(|key| key.len() + 2).sum::<usize>()
+                    2 * list.sort.iter().map(|key| key.len() + 2).sum::<usize>()
                 ),
+                format!("pattern={}", python::string(&{
+                    let key = format!("-?(?:{})", list.sort.join("|"));
+                    format!("^{key}(?:,{key})*$")
+                })),
                 "description=\"Columns to sort by, comma-separated; - for descending.\"".to_owned(),
             ],
             "",
@@ -1181,13 +1234,10 @@ fn list_view(resource: &Resource, schema_imports: &mut Imports) -> ListView {
             ),
         );
     }
-    let mut sortable: Vec<String> = list.sort.clone();
-    sortable.sort();
     ListView {
         query_fields: query_fields.join("\n"),
         conditions,
         sort_columns,
-        sortable_list: python::string_list("SORTABLE = ", &sortable),
         filter_tests,
     }
 }
@@ -1300,7 +1350,8 @@ fn route_responses(resource: &Resource, action: &str, rule: &Rule) -> String {
         _ => {}
     }
     if matches!(action, "create" | "update") {
-        codes.push(413);
+        // A body that is not JSON at all, and one over the size limit.
+        codes.extend([400, 413]);
     }
     if *rule != Rule::Public {
         codes.push(503);

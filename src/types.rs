@@ -42,26 +42,36 @@ const fn row(
 }
 
 pub const TABLE: &[TypeRow] = &[
-    row(
-        FieldType::String,
-        Some("str"),
-        None,
-        "sa.String(length={})",
-        "12",
-    ),
+    TypeRow {
+        // Text with no NUL or lone surrogate, as the document says.
+        input: Some(("Text", ("app.schemas.types", "Text"))),
+        ..row(
+            FieldType::String,
+            Some("str"),
+            None,
+            "sa.String(length={})",
+            "12",
+        )
+    },
     TypeRow {
         model_arg: Some("sa_type=sa.Text"),
+        input: Some(("Text", ("app.schemas.types", "Text"))),
         ..row(FieldType::Text, Some("str"), None, "sa.Text()", "12")
     },
-    row(
-        FieldType::Int,
-        Some("int"),
-        None,
-        "sa.Integer()",
-        "\"many\"",
-    ),
+    TypeRow {
+        // JSON numbers in bodies: the document says integer, so "1" and true are refused.
+        input: Some(("JsonInt", ("app.schemas.types", "JsonInt"))),
+        ..row(
+            FieldType::Int,
+            Some("int"),
+            None,
+            "sa.Integer()",
+            "\"many\"",
+        )
+    },
     TypeRow {
         model_arg: Some("sa_type=sa.BigInteger"),
+        input: Some(("JsonInt", ("app.schemas.types", "JsonInt"))),
         ..row(
             FieldType::Bigint,
             Some("int"),
@@ -70,13 +80,16 @@ pub const TABLE: &[TypeRow] = &[
             "\"many\"",
         )
     },
-    row(
-        FieldType::Float,
-        Some("float"),
-        None,
-        "sa.Float()",
-        "\"heavy\"",
-    ),
+    TypeRow {
+        input: Some(("JsonFloat", ("app.schemas.types", "JsonFloat"))),
+        ..row(
+            FieldType::Float,
+            Some("float"),
+            None,
+            "sa.Float()",
+            "\"heavy\"",
+        )
+    },
     row(
         FieldType::Decimal,
         Some("Decimal"),
@@ -84,20 +97,27 @@ pub const TABLE: &[TypeRow] = &[
         "sa.Numeric(precision={p}, scale={s})",
         "\"cheap\"",
     ),
-    row(
-        FieldType::Bool,
-        Some("bool"),
-        None,
-        "sa.Boolean()",
-        "\"maybe\"",
-    ),
-    row(
-        FieldType::Date,
-        Some("date"),
-        Some(("datetime", "date")),
-        "sa.Date()",
-        "\"not a date\"",
-    ),
+    TypeRow {
+        input: Some(("StrictBool", ("pydantic", "StrictBool"))),
+        ..row(
+            FieldType::Bool,
+            Some("bool"),
+            None,
+            "sa.Boolean()",
+            "\"maybe\"",
+        )
+    },
+    TypeRow {
+        // ISO 8601 text only: Pydantic would also read a number as a Unix time.
+        input: Some(("IsoDate", ("app.schemas.types", "IsoDate"))),
+        ..row(
+            FieldType::Date,
+            Some("date"),
+            Some(("datetime", "date")),
+            "sa.Date()",
+            "\"not a date\"",
+        )
+    },
     TypeRow {
         // Naive datetimes are refused: a time without a zone is a bug waiting to happen.
         input: Some(("UtcDatetime", ("app.schemas.types", "UtcDatetime"))),
@@ -109,13 +129,16 @@ pub const TABLE: &[TypeRow] = &[
             "\"not a time\"",
         )
     },
-    row(
-        FieldType::Time,
-        Some("time"),
-        Some(("datetime", "time")),
-        "sa.Time()",
-        "\"not a time\"",
-    ),
+    TypeRow {
+        input: Some(("IsoTime", ("app.schemas.types", "IsoTime"))),
+        ..row(
+            FieldType::Time,
+            Some("time"),
+            Some(("datetime", "time")),
+            "sa.Time()",
+            "\"not a time\"",
+        )
+    },
     row(
         FieldType::Uuid,
         Some("uuid.UUID"),

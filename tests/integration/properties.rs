@@ -205,3 +205,80 @@ fn invalid_specs_never_write() {
         assert!(!dir.path().join("out").exists(), "{text:?} wrote something");
     }
 }
+
+/// One action's rule, as a spec may write it.
+fn rule() -> impl Strategy<Value = &'static str> {
+    prop_oneof![
+        Just("public"),
+        Just("authenticated"),
+        Just("[editor]"),
+        Just("[boss, editor]"),
+    ]
+}
+
+/// The cases of a generated test module's access matrix: (action, caller, status).
+fn access_cases(test_module: &str) -> Vec<(String, String, u16)> {
+    let case = regex::Regex::new(r#"pytest\.param\(\s*"(\w+)",\s*"([\w-]+)",\s*(\d+),"#).unwrap();
+    case.captures_iter(test_module)
+        .map(|c| (c[1].to_owned(), c[2].to_owned(), c[3].parse().unwrap()))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 96, ..Config::default() })]
+
+    /// Whatever access rules a spec declares, what `check` accepts never lets a caller
+    /// change or delete rows of an owner they may not act for: in the router, update and
+    /// delete always scope to the caller's rows (or an admin's), and the generated
+    /// access-matrix tests expect every other caller to fail.
+    #[test]
+    fn accepted_access_rules_never_open_another_owners_rows(
+        owned in any::<bool>(),
+        parent_owned in any::<bool>(),
+        rules in proptest::collection::vec(rule(), 10),
+        admins in any::<bool>(),
+    ) {
+        let access = |r: &[&str]| format!(
+            "{{ list: {}, get: {}, create: {}, update: {}, delete: {} }}",
+            r[0], r[1], r[2], r[3], r[4]
+        );
+        let admin_line = |is_owned: bool| if admins && is_owned { "    admin_roles: [boss]\n" } else { "" };
+        let spec = format!(
+            "project: {{ name: prop }}\nresources:\n  folder:\n    owned: {parent_owned}\n    access: {}\n{}    fields: {{ name: string }}\n  note:\n    owned: {owned}\n    belongs_to: folder\n    access: {}\n{}    fields: {{ body: string }}\n",
+            access(&rules[..5]), admin_line(parent_owned), access(&rules[5..]), admin_line(owned),
+        );
+        let opens = |is_owned: bool, r: &[&str]| is_owned && (r[3] == "public" || r[4] == "public");
+        let project = match validate("prop", &spec, None) {
+            Ok(project) => project,
+            Err(problems) => {
+                if opens(parent_owned, &rules[..5]) || opens(owned, &rules[5..]) {
+                    prop_assert!(problems.to_string().contains("every owner's rows"), "{problems}");
+                }
+                return Ok(());
+            }
+        };
+        prop_assert!(!opens(parent_owned, &rules[..5]) && !opens(owned, &rules[5..]), "{spec}");
+        let plan = plan::project(&project, &spec).unwrap();
+        for resource in &project.resources {
+            if !resource.owned {
+                continue;
+            }
+            let router = &plan.get(&format!("app/routers/{}.py", resource.name)).unwrap().contents;
+            for action in ["update", "delete"] {
+                let start = router.find(&format!("def {action}_{}(", resource.name)).unwrap();
+                let body = &router[start..];
+                let body = &body[..body[1..].find("\n\n\n").map_or(body.len(), |i| i + 1)];
+                prop_assert!(body.contains("_find(session, _owner(user), "), "{action} is not scoped:\n{body}\n{spec}");
+            }
+            let tests = &plan.get(&format!("app/tests/test_{}.py", resource.plural)).unwrap().contents;
+            let cases = access_cases(tests);
+            prop_assert!(!cases.is_empty());
+            for (action, caller, status) in cases {
+                let acts_for_owner = caller == "owner" || (admins && caller == "role-boss");
+                if matches!(action.as_str(), "update" | "delete") && !acts_for_owner {
+                    prop_assert!(!matches!(status, 200 | 204), "{action} by {caller} expects {status}\n{spec}");
+                }
+            }
+        }
+    }
+}
