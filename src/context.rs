@@ -100,6 +100,8 @@ struct ResourceView<'a> {
     create_fields: String,
     update_fields: String,
     read_fields: String,
+    /// `Decimal10x2 = Annotated[Decimal, DecimalText(10, 2)]`, one per shape of decimal.
+    decimal_aliases: String,
     /// `responses=` of the nested list routes.
     nested_responses: String,
     /// `AttributesJson = Annotated[dict[str, Any], JsonLimits(...)]`, one per `json` field.
@@ -300,6 +302,7 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
 
     let mut enums = Vec::new();
     let mut json_aliases = Vec::new();
+    let mut decimal_aliases: Vec<String> = Vec::new();
     let mut fields = Vec::new();
     let mut table_constraints = vec![python::call(
         8,
@@ -415,7 +418,11 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
                 schema_imports
                     .add("typing", "Annotated")
                     .add("app.schemas.types", "DecimalText");
-                decimal_input(field)
+                let (alias, definition) = decimal_input(field);
+                if !decimal_aliases.contains(&definition) {
+                    decimal_aliases.push(definition);
+                }
+                alias
             }
             None if field.ty == FieldType::Json => {
                 // A JSON value's limits live in an alias, shared by Base and Update.
@@ -597,7 +604,8 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
         lines.join("\n")
     };
     schema_imports.add("pydantic", "Field");
-    let list = list_view(resource, &mut schema_imports);
+    let list = list_view(resource, &mut schema_imports, &mut decimal_aliases);
+    decimal_aliases.sort();
     let access = access_view(resource);
     let testable = |names: &[String], text_search: bool| -> Vec<String> {
         names
@@ -638,11 +646,7 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
                 } else {
                     ""
                 };
-                let read = if f.readable {
-                    f.read_line.as_str()
-                } else {
-                    ""
-                };
+                let read = if f.readable { f.read_line.as_str() } else { "" };
                 let updated = if f.on_update {
                     f.update_line.as_str()
                 } else {
@@ -659,7 +663,9 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
             "field_validator Field".to_owned()
         },
         json_aliases.join("\n"),
-        "RequestModel ConfigDict PageParams datetime BaseModel Page patch_schema field_validator".to_owned(),
+        decimal_aliases.join("\n"),
+        "RequestModel ConfigDict PageParams datetime BaseModel Page patch_schema field_validator"
+            .to_owned(),
     ]
     .join("\n");
     schema_imports.retain_used(&schema_body);
@@ -747,6 +753,7 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
             .collect::<Vec<_>>()
             .join("\n"),
         json_aliases: json_aliases.join("\n"),
+        decimal_aliases: decimal_aliases.join("\n"),
         write_only_list: typed_list("WRITE_ONLY", &names(|f| f.write_only)),
         edge_cases,
         admins_set: if resource.admin_roles.is_empty() {
@@ -821,18 +828,21 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
     }
 }
 
-/// `Annotated[Decimal, DecimalText(10, 2)]`: a decimal as bodies and queries take it.
-fn decimal_input(field: &Field) -> String {
-    let unsigned = if field.min.as_ref().is_some_and(|min| min.value >= 0.0) {
-        ", signed=False"
+/// A decimal as bodies and queries take it: the name of a module-level alias (`Decimal10x2`,
+/// `UDecimal10x2` when it cannot be negative), and the alias's definition. Short names keep
+/// every declaration within ruff's line length.
+fn decimal_input(field: &Field) -> (String, String) {
+    let (precision, scale) = (field.precision.unwrap_or(10), field.scale.unwrap_or(2));
+    let unsigned = field.min.as_ref().is_some_and(|min| min.value >= 0.0);
+    let (prefix, signed) = if unsigned {
+        ("U", ", signed=False")
     } else {
-        ""
+        ("", "")
     };
-    format!(
-        "Annotated[Decimal, DecimalText({}, {}{unsigned})]",
-        field.precision.unwrap_or(10),
-        field.scale.unwrap_or(2)
-    )
+    let alias = format!("{prefix}Decimal{precision}x{scale}");
+    let definition =
+        format!("{alias} = Annotated[Decimal, DecimalText({precision}, {scale}{signed})]");
+    (alias, definition)
 }
 
 /// `NameJson = Annotated[dict[str, Any], JsonLimits(...)]`, laid out as ruff format does: the
@@ -1037,10 +1047,7 @@ fn conflict_message(resource: &Resource, unique: &[&str]) -> String {
     if full.len() <= 64 {
         full
     } else {
-        format!(
-            "a {} with one of these values already exists",
-            resource.label
-        )
+        "a value that must be unique is taken".to_owned()
     }
 }
 
@@ -1066,7 +1073,11 @@ struct ListView {
 }
 
 /// The list endpoint's query model and queries, from the resource's `list:` section.
-fn list_view(resource: &Resource, schema_imports: &mut Imports) -> ListView {
+fn list_view(
+    resource: &Resource,
+    schema_imports: &mut Imports,
+    decimal_aliases: &mut Vec<String>,
+) -> ListView {
     let class = &resource.class_name;
     let list = &resource.list;
     let mut query_fields = Vec::new();
@@ -1087,7 +1098,11 @@ fn list_view(resource: &Resource, schema_imports: &mut Imports) -> ListView {
                 schema_imports
                     .add("typing", "Annotated")
                     .add("app.schemas.types", "DecimalText");
-                decimal_input(field)
+                let (alias, definition) = decimal_input(field);
+                if !decimal_aliases.contains(&definition) {
+                    decimal_aliases.push(definition);
+                }
+                alias
             }
             (_, _, Some(python)) => python.to_owned(),
             _ => "str".to_owned(),
@@ -1207,10 +1222,13 @@ fn list_view(resource: &Resource, schema_imports: &mut Imports) -> ListView {
                     "max_length={}",
                     2 * list.sort.iter().map(|key| key.len() + 2).sum::<usize>()
                 ),
-                format!("pattern={}", python::string(&{
-                    let key = format!("-?(?:{})", list.sort.join("|"));
-                    format!("^{key}(?:,{key})*$")
-                })),
+                format!(
+                    "pattern={}",
+                    python::string(&{
+                        let key = format!("-?(?:{})", list.sort.join("|"));
+                        format!("^{key}(?:,{key})*$")
+                    })
+                ),
                 "description=\"Columns to sort by, comma-separated; - for descending.\"".to_owned(),
             ],
             "",

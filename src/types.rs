@@ -574,10 +574,19 @@ pub fn invalid(field: &Field) -> Vec<(String, String)> {
             cases.extend([
                 (format!("{name}-a-list"), "[1, 2]".into()),
                 (format!("{name}-too-deep"), format!("nested({})", depth + 1)),
-                (format!("{name}-too-big"), format!("{{\"key\": \"x\" * {bytes}}}")),
-                (format!("{name}-not-a-number"), "{\"key\": float(\"nan\")}".into()),
+                (
+                    format!("{name}-too-big"),
+                    format!("{{\"key\": \"x\" * {bytes}}}"),
+                ),
+                (
+                    format!("{name}-not-a-number"),
+                    "{\"key\": float(\"nan\")}".into(),
+                ),
                 (format!("{name}-nul"), "{\"key\": \"a\\x00b\"}".into()),
-                (format!("{name}-lone-surrogate-key"), "{\"\\ud800\": 1}".into()),
+                (
+                    format!("{name}-lone-surrogate-key"),
+                    "{\"\\ud800\": 1}".into(),
+                ),
             ]);
         }
         _ => {}

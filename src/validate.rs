@@ -12,8 +12,8 @@ use serde_yaml::{Mapping, Value};
 
 use crate::locate::Locator;
 use crate::model::{
-    DEFAULT_TEXT_MAX_LENGTH, JSON_BYTES, JSON_DEPTH, MAX_TEXT_LENGTH,
-    self, Bound, DefaultValue, Field, FieldType, GENERATED_SORTABLE, ListApi, Project, Resource,
+    self, Bound, DEFAULT_TEXT_MAX_LENGTH, DefaultValue, Field, FieldType, GENERATED_SORTABLE,
+    JSON_BYTES, JSON_DEPTH, ListApi, MAX_TEXT_LENGTH, Project, Resource,
 };
 use crate::model::{Access, Reference, Rule};
 use crate::problem::{Problem, Problems, nearest};
@@ -913,8 +913,9 @@ impl Validator {
             }
             (None, _) => None,
         };
-        let json_limit = |this: &mut Self, raw: &Option<Value>, key: &str, (low, high, default)| {
-            match (raw, ty) {
+        let json_limit =
+            |this: &mut Self, raw: &Option<Value>, key: &str, (low, high, default)| match (raw, ty)
+            {
                 (Some(v), FieldType::Json) => this.count(v, &format!("{path}.{key}"), low, high),
                 (None, FieldType::Json) => Some(default),
                 (Some(_), _) => {
@@ -922,8 +923,7 @@ impl Validator {
                     None
                 }
                 (None, _) => None,
-            }
-        };
+            };
         let max_depth = json_limit(self, &raw.max_depth, "max_depth", JSON_DEPTH);
         let max_bytes = json_limit(self, &raw.max_bytes, "max_bytes", JSON_BYTES);
         let (precision, scale) = match ty {
