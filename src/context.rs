@@ -415,14 +415,7 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
                 annotation.to_owned()
             }
             None if field.ty == FieldType::Decimal => {
-                schema_imports
-                    .add("typing", "Annotated")
-                    .add("app.schemas.types", "DecimalText");
-                let (alias, definition) = decimal_input(field);
-                if !decimal_aliases.contains(&definition) {
-                    decimal_aliases.push(definition);
-                }
-                alias
+                decimal_alias(field, &mut schema_imports, &mut decimal_aliases)
             }
             None if field.ty == FieldType::Json => {
                 // A JSON value's limits live in an alias, shared by Base and Update.
@@ -452,12 +445,12 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
         let update_line = declaration(&field.name, &format!("{input_type} | None"), &update_args);
         // What the API returns comes from the database as it is: no input constraints, so a
         // row written before a constraint was tightened (or by SQL) is still served.
-        // A time of day keeps its documented shape on the way out too.
-        let read_py = if field.ty == FieldType::Time {
-            schema_imports.add("app.schemas.types", "IsoTime");
-            "IsoTime".to_owned()
-        } else {
-            py_type.clone()
+        let read_py = match row.output {
+            Some((annotation, (module, name))) => {
+                schema_imports.add(module, name);
+                annotation.to_owned()
+            }
+            None => py_type.clone(),
         };
         let read_type = if field.optional {
             format!("{read_py} | None")
@@ -829,9 +822,12 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
 }
 
 /// A decimal as bodies and queries take it: the name of a module-level alias (`Decimal10x2`,
-/// `UDecimal10x2` when it cannot be negative), and the alias's definition. Short names keep
-/// every declaration within ruff's line length.
-fn decimal_input(field: &Field) -> (String, String) {
+/// `UDecimal10x2` when it cannot be negative), whose definition joins `aliases` (once). Short
+/// names keep every declaration within ruff's line length.
+fn decimal_alias(field: &Field, imports: &mut Imports, aliases: &mut Vec<String>) -> String {
+    imports
+        .add("typing", "Annotated")
+        .add("app.schemas.types", "DecimalText");
     let (precision, scale) = (field.precision.unwrap_or(10), field.scale.unwrap_or(2));
     let unsigned = field.min.as_ref().is_some_and(|min| min.value >= 0.0);
     let (prefix, signed) = if unsigned {
@@ -842,7 +838,10 @@ fn decimal_input(field: &Field) -> (String, String) {
     let alias = format!("{prefix}Decimal{precision}x{scale}");
     let definition =
         format!("{alias} = Annotated[Decimal, DecimalText({precision}, {scale}{signed})]");
-    (alias, definition)
+    if !aliases.contains(&definition) {
+        aliases.push(definition);
+    }
+    alias
 }
 
 /// `NameJson = Annotated[dict[str, Any], JsonLimits(...)]`, laid out as ruff format does: the
@@ -1051,17 +1050,18 @@ fn conflict_message(resource: &Resource, unique: &[&str]) -> String {
     }
 }
 
-/// `| tasks | yes: ... | `/api/tasks`, `/api/tasks/{id}` |`
+/// `| tasks | Each user's own rows. Every route needs a signed-in caller. | `/api/tasks`, ... |`
 pub fn readme_row(resource: &Resource) -> String {
-    let owned = if resource.owned {
-        "yes: each user sees only their own rows"
+    let rows = if resource.owned {
+        "Each user's own rows."
     } else {
-        "no: every signed-in user sees every row"
+        "Shared rows."
     };
     let path = format!("/api/{}", resource.route);
     format!(
-        "| {} | {owned} | `{path}`, `{path}/{{id}}` |",
-        resource.label_plural
+        "| {} | {rows} {} | `{path}`, `{path}/{{id}}` |",
+        resource.label_plural,
+        access_sentence(resource)
     )
 }
 
@@ -1088,40 +1088,20 @@ fn list_view(
             continue;
         };
         let row = types::row_of(field.ty);
-        let annotation = match (field.ty, row.input, row.python) {
-            (FieldType::Datetime | FieldType::Date | FieldType::Time, Some((input, _)), _) => {
+        let annotation = match (field.ty, row.input) {
+            (FieldType::Enum, _) => {
+                let class = field.enum_class(resource);
+                schema_imports.add(&format!("app.models.{}", resource.name), &class);
+                class
+            }
+            (FieldType::Decimal, _) => decimal_alias(field, schema_imports, decimal_aliases),
+            (_, Some((input, (module, import)))) if row.query_takes_input => {
+                schema_imports.add(module, import);
                 input.to_owned()
             }
-            (FieldType::Enum, _, _) => field.enum_class(resource),
-            (FieldType::String | FieldType::Text, Some((input, _)), _) => input.to_owned(),
-            (FieldType::Decimal, _, _) => {
-                schema_imports
-                    .add("typing", "Annotated")
-                    .add("app.schemas.types", "DecimalText");
-                let (alias, definition) = decimal_input(field);
-                if !decimal_aliases.contains(&definition) {
-                    decimal_aliases.push(definition);
-                }
-                alias
-            }
-            (_, _, Some(python)) => python.to_owned(),
-            _ => "str".to_owned(),
+            _ => row.python.unwrap_or("str").to_owned(),
         };
-        if field.ty == FieldType::Enum {
-            schema_imports.add(&format!("app.models.{}", resource.name), &annotation);
-        }
         if let Some((module, import)) = row.import {
-            schema_imports.add(module, import);
-        }
-        if let (
-            FieldType::Datetime
-            | FieldType::Date
-            | FieldType::Time
-            | FieldType::String
-            | FieldType::Text,
-            Some((_, (module, import))),
-        ) = (field.ty, row.input)
-        {
             schema_imports.add(module, import);
         }
         let mut operators = vec![("", "==")];
@@ -1384,6 +1364,12 @@ fn route_responses(resource: &Resource, action: &str, rule: &Rule) -> String {
 
 /// A sentence or two on who may call what, wrapped for a docstring.
 fn access_doc(resource: &Resource) -> String {
+    wrap(&access_sentence(resource), 80)
+}
+
+/// Who may call what, in one line: "Access: list and get are public; delete needs the role
+/// admin." (or "Every route needs a signed-in caller.").
+fn access_sentence(resource: &Resource) -> String {
     let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
     for (action, rule) in resource.access.actions() {
         let needs = match rule {
@@ -1432,7 +1418,7 @@ fn access_doc(resource: &Resource) -> String {
             resource.admin_roles.join(", ")
         ));
     }
-    wrap(&text, 80)
+    text
 }
 
 /// Greedy word wrap at `width` columns.

@@ -12,8 +12,13 @@ pub struct TypeRow {
     pub python: Option<&'static str>,
     /// What the annotation needs imported: `(module, name)`, or `(module, "")` for `import module`.
     pub import: Option<(&'static str, &'static str)>,
-    /// The input annotation in request and response schemas, when stricter than `python`.
+    /// The annotation in request bodies, when stricter than `python`, and its import.
     pub input: Option<(&'static str, (&'static str, &'static str))>,
+    /// Query filters take `input` too (text arrives as text; bodies' JSON-number and boolean
+    /// strictness would refuse every query value).
+    pub query_takes_input: bool,
+    /// The annotation in response schemas, when it is not `python` (its documented shape).
+    pub output: Option<(&'static str, (&'static str, &'static str))>,
     /// The column type as a migration writes it (`{}` stands for the length).
     pub column: &'static str,
     /// Extra `Field(...)` arguments of the table model (the column type where SQLModel would
@@ -35,6 +40,8 @@ const fn row(
         python,
         import,
         input: None,
+        query_takes_input: false,
+        output: None,
         column,
         model_arg: None,
         wrong_kind,
@@ -43,8 +50,9 @@ const fn row(
 
 pub const TABLE: &[TypeRow] = &[
     TypeRow {
-        // Text with no NUL or lone surrogate, as the document says.
+        // Text documented without NUL (which `check_text` refuses).
         input: Some(("Text", ("app.schemas.types", "Text"))),
+        query_takes_input: true,
         ..row(
             FieldType::String,
             Some("str"),
@@ -56,6 +64,7 @@ pub const TABLE: &[TypeRow] = &[
     TypeRow {
         model_arg: Some("sa_type=sa.Text"),
         input: Some(("Text", ("app.schemas.types", "Text"))),
+        query_takes_input: true,
         ..row(FieldType::Text, Some("str"), None, "sa.Text()", "12")
     },
     TypeRow {
@@ -110,6 +119,7 @@ pub const TABLE: &[TypeRow] = &[
     TypeRow {
         // ISO 8601 text only: Pydantic would also read a number as a Unix time.
         input: Some(("IsoDate", ("app.schemas.types", "IsoDate"))),
+        query_takes_input: true,
         ..row(
             FieldType::Date,
             Some("date"),
@@ -121,6 +131,7 @@ pub const TABLE: &[TypeRow] = &[
     TypeRow {
         // Naive datetimes are refused: a time without a zone is a bug waiting to happen.
         input: Some(("UtcDatetime", ("app.schemas.types", "UtcDatetime"))),
+        query_takes_input: true,
         ..row(
             FieldType::Datetime,
             Some("datetime"),
@@ -131,6 +142,9 @@ pub const TABLE: &[TypeRow] = &[
     },
     TypeRow {
         input: Some(("IsoTime", ("app.schemas.types", "IsoTime"))),
+        query_takes_input: true,
+        // `format: time` would promise an offset; a TIME column keeps none.
+        output: Some(("IsoTime", ("app.schemas.types", "IsoTime"))),
         ..row(
             FieldType::Time,
             Some("time"),

@@ -9,25 +9,16 @@ their own rows, and a tampered or missing token is refused. Exits non-zero on an
 """
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import httpx
+from served import served
 
 HERE = Path(__file__).resolve().parent
 HARNESS = HERE / "better-auth"
-DEADLINE_SECONDS = 30.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def start_better_auth() -> tuple[subprocess.Popen[str], str]:
@@ -43,38 +34,6 @@ def start_better_auth() -> tuple[subprocess.Popen[str], str]:
         process.kill()
         sys.exit(f"the Better Auth server did not start: {line!r}")
     return process, line.removeprefix("READY ")
-
-
-def start_backend(project: Path, auth_url: str) -> tuple[subprocess.Popen[str], str]:
-    env = {
-        **os.environ,
-        "BETTER_AUTH_URL": auth_url,
-        "DATABASE_URL": f"sqlite:///{project / 'better-auth-e2e.db'}",
-    }
-    subprocess.run(
-        [sys.executable, "-m", "alembic", "upgrade", "head"],
-        cwd=project,
-        env=env,
-        check=True,
-    )
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1"]
-        + ["--port", str(port)],
-        cwd=project,
-        env=env,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + DEADLINE_SECONDS
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/health").status_code == 200:
-                return process, base
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    sys.exit("the generated backend did not answer /health in time")
 
 
 def sign_up(auth_url: str, email: str) -> str:
@@ -100,43 +59,49 @@ def check(condition: bool, message: str) -> None:
 def main() -> None:
     project = Path(sys.argv[1]).resolve()
     auth_process, auth_url = start_better_auth()
-    backend = None
+    env = {
+        **os.environ,
+        "BETTER_AUTH_URL": auth_url,
+        "DATABASE_URL": f"sqlite:///{project / 'better-auth-e2e.db'}",
+    }
     try:
-        backend, api = start_backend(project, auth_url)
-        alice = {"Authorization": f"Bearer {sign_up(auth_url, 'alice@example.test')}"}
-        bob = {"Authorization": f"Bearer {sign_up(auth_url, 'bob@example.test')}"}
-        with httpx.Client(base_url=api) as client:
-            created = client.post("/api/tasks", json={"title": "Alice's"}, headers=alice)
-            check(created.status_code == 201, f"alice creates a task ({created.text})")
-            task: dict[str, Any] = created.json()
-            client.post("/api/tasks", json={"title": "Bob's"}, headers=bob)
-
-            mine = client.get("/api/tasks", headers=alice).json()
-            check(
-                [t["title"] for t in mine["items"]] == ["Alice's"],
-                "alice lists only her own tasks",
-            )
-            theirs = client.get(f"/api/tasks/{task['id']}", headers=bob)
-            check(theirs.status_code == 404, "bob cannot see alice's task")
-
-            token = alice["Authorization"].removeprefix("Bearer ")
-            head, payload, signature = token.split(".")
-            flipped = ("A" if signature[0] != "A" else "B") + signature[1:]
-            tampered = {"Authorization": f"Bearer {head}.{payload}.{flipped}"}
-            refused = client.get("/api/tasks", headers=tampered)
-            check(refused.status_code == 401, "a tampered token is refused")
-            check(
-                refused.headers.get("www-authenticate", "").startswith("Bearer"),
-                "the refusal says how to authenticate",
-            )
-            anonymous = client.get("/api/tasks")
-            check(anonymous.status_code == 401, "no token is refused")
+        with served(project, env, project / "better-auth-e2e-server.log") as api:
+            run_checks(auth_url, api)
         print("PASSED")
     finally:
-        for process in (backend, auth_process):
-            if process is not None:
-                process.terminate()
-                process.wait(timeout=10)
+        auth_process.terminate()
+        auth_process.wait(timeout=10)
+
+
+def run_checks(auth_url: str, api: str) -> None:
+    alice = {"Authorization": f"Bearer {sign_up(auth_url, 'alice@example.test')}"}
+    bob = {"Authorization": f"Bearer {sign_up(auth_url, 'bob@example.test')}"}
+    with httpx.Client(base_url=api) as client:
+        created = client.post("/api/tasks", json={"title": "Alice's"}, headers=alice)
+        check(created.status_code == 201, f"alice creates a task ({created.text})")
+        task: dict[str, Any] = created.json()
+        client.post("/api/tasks", json={"title": "Bob's"}, headers=bob)
+
+        mine = client.get("/api/tasks", headers=alice).json()
+        check(
+            [t["title"] for t in mine["items"]] == ["Alice's"],
+            "alice lists only her own tasks",
+        )
+        theirs = client.get(f"/api/tasks/{task['id']}", headers=bob)
+        check(theirs.status_code == 404, "bob cannot see alice's task")
+
+        token = alice["Authorization"].removeprefix("Bearer ")
+        head, payload, signature = token.split(".")
+        flipped = ("A" if signature[0] != "A" else "B") + signature[1:]
+        tampered = {"Authorization": f"Bearer {head}.{payload}.{flipped}"}
+        refused = client.get("/api/tasks", headers=tampered)
+        check(refused.status_code == 401, "a tampered token is refused")
+        check(
+            refused.headers.get("www-authenticate", "").startswith("Bearer"),
+            "the refusal says how to authenticate",
+        )
+        anonymous = client.get("/api/tasks")
+        check(anonymous.status_code == 401, "no token is refused")
 
 
 if __name__ == "__main__":

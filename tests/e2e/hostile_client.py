@@ -25,9 +25,9 @@ Exits non-zero on the first failure, with what was sent and what came back.
 import argparse
 import asyncio
 import base64
+import importlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -40,19 +40,13 @@ from typing import Any
 
 import httpx
 import jwt
+import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from served import served
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 KID = "hostile-client-key"
-DEADLINE_SECONDS = 30.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def fail(message: str) -> None:
@@ -104,44 +98,14 @@ def token(key: Ed25519PrivateKey, origin: str, sub: str, roles: str, **extra: An
 
 @contextmanager
 def backend(project: Path, env: dict[str, str]) -> Iterator[str]:
-    subprocess.run(
-        [sys.executable, "-m", "alembic", "upgrade", "head"],
-        cwd=project,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    port = free_port()
-    log = (project / "hostile-client-server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1"]
-        + ["--port", str(port), "--no-access-log"],
-        cwd=project,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + DEADLINE_SECONDS
-        while True:
-            try:
-                if httpx.get(f"{url}/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                fail("the backend did not start; see hostile-client-server.log")
-            time.sleep(0.1)
+    """The project served, failing the run if the server logged any traceback."""
+    log = project / "hostile-client-server.log"
+    with served(project, env, log) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
-        server_log = (project / "hostile-client-server.log").read_text()
-        if "Traceback" in server_log:
-            print(server_log[-6000:], file=sys.stderr)
-            fail("the server logged a traceback (see above)")
+    server_log = log.read_text()
+    if "Traceback" in server_log:
+        print(server_log[-6000:], file=sys.stderr)
+        fail("the server logged a traceback (see above)")
 
 
 def nested(depth: int) -> dict[str, Any]:
@@ -199,7 +163,9 @@ def send(client: httpx.Client, method: str, url: str, body: Any, **kw: Any) -> h
         method, url, content=content, headers={"Content-Type": "application/json"}, **kw
     )
     if response.status_code >= 500:
-        fail(f"{method} {url} with {content[:300]!r} answered {response.status_code}: {response.text[:500]}")
+        fail(
+            f"{method} {url} with {content[:300]!r} answered {response.status_code}: {response.text[:500]}"
+        )
     return response
 
 
@@ -241,8 +207,6 @@ def resources(project: Path) -> list[tuple[str, str, str]]:
 def create_rows(project: Path, client: httpx.Client) -> dict[str, int]:
     """One row per resource made by alice from the project's own test data."""
     ids: dict[str, int] = {}
-    import importlib  # noqa: PLC0415
-
     for name, plural, route in resources(project):
         tests = importlib.import_module(f"app.tests.test_{plural.replace('-', '_')}")
         make = getattr(tests, f"new_{name}")
@@ -254,7 +218,9 @@ def create_rows(project: Path, client: httpx.Client) -> dict[str, int]:
     return ids
 
 
-def hostile_bodies(project: Path, url: str, client: httpx.Client, anonymous: httpx.Client, ids: dict[str, int]) -> None:
+def hostile_bodies(
+    project: Path, url: str, client: httpx.Client, anonymous: httpx.Client, ids: dict[str, int]
+) -> None:
     from app.main import app  # noqa: PLC0415
 
     document = app.openapi()
@@ -289,17 +255,19 @@ def hostile_bodies(project: Path, url: str, client: httpx.Client, anonymous: htt
 
 def plant_rows(project: Path, database_url: str, client: httpx.Client, ids: dict[str, int]) -> None:
     """Overwrite every row by SQL with what the API would refuse; it must still be served."""
-    import sqlalchemy as sa  # noqa: PLC0415
-
-    from app.models import metadata  # noqa: PLC0415
 
     from app.database import engine  # noqa: PLC0415 (DATABASE_URL is set by now)
+    from app.models import metadata  # noqa: PLC0415
 
     updates = []
     for table in metadata.sorted_tables:
         values: dict[str, Any] = {}
         for column in table.columns:
-            if column.primary_key or column.foreign_keys or column.name in {"user_id", "created_at", "updated_at"}:
+            if (
+                column.primary_key
+                or column.foreign_keys
+                or column.name in {"user_id", "created_at", "updated_at"}
+            ):
                 continue
             kind = column.type
             if isinstance(kind, sa.TypeDecorator):
@@ -328,6 +296,7 @@ def plant_rows(project: Path, database_url: str, client: httpx.Client, ids: dict
             updates.append(table.update().where(table.c.id == first).values(**values))
 
     if isinstance(engine, AsyncEngine):
+
         async def run() -> None:
             async with engine.begin() as connection:
                 for update in updates:
@@ -344,7 +313,13 @@ def plant_rows(project: Path, database_url: str, client: httpx.Client, ids: dict
     for route, row_id in ids.items():
         row = still_served(client, route, row_id)
         text = json.dumps(row)
-        if "!!!!" not in text and "-1e+300" not in text and "leaf" not in text and "9223372036854775807" not in text and "-2147483648" not in text:
+        if (
+            "!!!!" not in text
+            and "-1e+300" not in text
+            and "leaf" not in text
+            and "9223372036854775807" not in text
+            and "-2147483648" not in text
+        ):
             fail(f"GET {route}/{row_id} does not show the planted values: {text[:300]}")
     print(f"planted rows: {planted} tables overwritten by SQL, every row still served")
 
@@ -352,14 +327,23 @@ def plant_rows(project: Path, database_url: str, client: httpx.Client, ids: dict
 def schemathesis(project: Path, url: str, bearer: str, examples: int) -> None:
     st = Path(sys.executable).parent / "st"
     command = [
-        str(st), "run", f"{url}/openapi.json",
-        "--checks", "all",
-        "--header", f"Authorization: Bearer {bearer}",
-        "--max-examples", str(examples),
-        "--seed", "1",
-        "--workers", "1",
-        "--generation-database", "none",
-        "--request-timeout", "10",
+        str(st),
+        "run",
+        f"{url}/openapi.json",
+        "--checks",
+        "all",
+        "--header",
+        f"Authorization: Bearer {bearer}",
+        "--max-examples",
+        str(examples),
+        "--seed",
+        "1",
+        "--workers",
+        "1",
+        "--generation-database",
+        "none",
+        "--request-timeout",
+        "10",
         "--no-color",
     ]
     result = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=1200)
@@ -391,7 +375,10 @@ def main() -> None:
         with backend(project, env) as url:
             bearer = token(key, origin, "alice", args.roles)
             headers = {"Authorization": f"Bearer {bearer}"}
-            with httpx.Client(base_url=url, headers=headers, timeout=60) as client, httpx.Client(base_url=url, timeout=60) as anonymous:
+            with (
+                httpx.Client(base_url=url, headers=headers, timeout=60) as client,
+                httpx.Client(base_url=url, timeout=60) as anonymous,
+            ):
                 huge = token(key, origin, "alice", args.roles, padding="x" * 9000)
                 answer = anonymous.get("/health", headers={"Authorization": f"Bearer {huge}"})
                 if answer.status_code != 200:
