@@ -51,7 +51,7 @@ struct ResourceView<'a> {
     router_imports: String,
     /// Int fields bound their values to an `INTEGER` (or `BIGINT`) column's range.
     uses_int32: bool,
-    uses_int64: bool,
+    uses_bigint: bool,
     /// Relations: the parents each row points at, and the chain of ancestors the tests create.
     relations: Vec<RelationView>,
     ancestors: Vec<AncestorView>,
@@ -104,7 +104,7 @@ struct ResourceView<'a> {
     decimal_aliases: String,
     /// `responses=` of the nested list routes.
     nested_responses: String,
-    /// `AttributesJson = Annotated[dict[str, Any], JsonLimits(...)]`, one per `json` field.
+    /// `AttributesJson = Annotated[JsonObject, JsonLimits(...)]`, one per `json` field.
     json_aliases: String,
     edge_cases: Vec<String>,
     /// Tests: `ADMINS = frozenset({...})`, the admin roles of an owned resource.
@@ -414,14 +414,18 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
                 schema_imports.add(module, name);
                 annotation.to_owned()
             }
-            None if field.ty == FieldType::Decimal => {
-                decimal_alias(field, &mut schema_imports, &mut decimal_aliases)
-            }
+            None if field.ty == FieldType::Decimal => decimal_alias(
+                field,
+                DecimalUse::Body,
+                &mut schema_imports,
+                &mut decimal_aliases,
+            ),
             None if field.ty == FieldType::Json => {
                 // A JSON value's limits live in an alias, shared by Base and Update.
                 schema_imports
                     .add("typing", "Annotated")
-                    .add("app.schemas.types", "JsonLimits");
+                    .add("app.schemas.types", "JsonLimits")
+                    .add("app.schemas.types", "JsonObject");
                 let alias = format!("{}Json", field.name.to_pascal_case());
                 json_aliases.push(json_alias(&alias, field));
                 alias
@@ -529,7 +533,7 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
         })
     };
     let uses_int32 = bounded_by_column(FieldType::Int) || filters_bounded("_INT32_");
-    let uses_int64 = bounded_by_column(FieldType::Bigint) || filters_bounded("_INT64_");
+    let uses_bigint = bounded_by_column(FieldType::Bigint) || filters_bounded("_BIGINT_");
     let not_null: Vec<String> = resource
         .fields
         .iter()
@@ -765,7 +769,7 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
             .find(|f| f.on_update() && f.readable())
             .map(|f| f.name.clone()),
         immutable_fields: names(|f| f.immutable),
-        uses_int64,
+        uses_bigint,
         path,
         not_found: format!("{} not found", capitalize(&resource.label)),
         readme_row: readme_row(resource),
@@ -821,43 +825,92 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
     }
 }
 
-/// A decimal as bodies and queries take it: the name of a module-level alias (`Decimal10x2`,
-/// `UDecimal10x2` when it cannot be negative), whose definition joins `aliases` (once). Short
-/// names keep every declaration within ruff's line length.
-fn decimal_alias(field: &Field, imports: &mut Imports, aliases: &mut Vec<String>) -> String {
+/// Where a decimal is taken: a request body (a number or text, within the field's bounds) or
+/// a query (text, any value the column holds).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum DecimalUse {
+    Body,
+    Query,
+}
+
+/// The name of the module-level alias a decimal is declared with, its definition joining
+/// `aliases` once: `PriceDecimal = Annotated[Decimal, DecimalText(10, 2, ge=Decimal("0"))]`
+/// for bodies, `DecimalQuery10x2` for queries. `DecimalText` holds every constraint (digits,
+/// places, bounds), so the declaration itself stays short.
+fn decimal_alias(
+    field: &Field,
+    used: DecimalUse,
+    imports: &mut Imports,
+    aliases: &mut Vec<String>,
+) -> String {
     imports
         .add("typing", "Annotated")
+        .add("decimal", "Decimal")
         .add("app.schemas.types", "DecimalText");
     let (precision, scale) = (field.precision.unwrap_or(10), field.scale.unwrap_or(2));
-    let unsigned = field.min.as_ref().is_some_and(|min| min.value >= 0.0);
-    let (prefix, signed) = if unsigned {
-        ("U", ", signed=False")
-    } else {
-        ("", "")
+    let mut args = vec![precision.to_string(), scale.to_string()];
+    let mut alias = match used {
+        DecimalUse::Query => {
+            args.push("numbers=False".to_owned());
+            format!("DecimalQuery{precision}x{scale}")
+        }
+        DecimalUse::Body => {
+            args.extend(field.min.iter().map(|min| format!("ge={}", min.literal)));
+            args.extend(field.max.iter().map(|max| format!("le={}", max.literal)));
+            // `    name: Alias | None = Field(` must fit on one line.
+            let room = python::LINE_LENGTH - 4 - field.name.len() - 2 - 16 - "Decimal".len();
+            let stem: String = field.name.to_pascal_case().chars().take(room).collect();
+            format!("{stem}Decimal")
+        }
     };
-    let alias = format!("{prefix}Decimal{precision}x{scale}");
-    let definition =
-        format!("{alias} = Annotated[Decimal, DecimalText({precision}, {scale}{signed})]");
+    let mut definition = annotated_alias(&alias, "Decimal", "DecimalText", &args);
+    // Two long names cut to the same stem: number the second.
+    let mut n = 2;
+    while aliases
+        .iter()
+        .any(|a| a.starts_with(&format!("{alias} =")) && *a != definition)
+    {
+        alias = format!("{alias}{n}");
+        definition = annotated_alias(&alias, "Decimal", "DecimalText", &args);
+        n += 1;
+    }
     if !aliases.contains(&definition) {
         aliases.push(definition);
     }
     alias
 }
 
-/// `NameJson = Annotated[dict[str, Any], JsonLimits(...)]`, laid out as ruff format does: the
-/// subscript splits first.
+/// `NameJson = Annotated[JsonObject, JsonLimits(...)]`.
 fn json_alias(alias: &str, field: &Field) -> String {
-    let limits = format!(
-        "JsonLimits(max_depth={}, max_bytes={})",
-        field.max_depth.unwrap_or(crate::model::JSON_DEPTH.2),
-        field.max_bytes.unwrap_or(crate::model::JSON_BYTES.2)
-    );
-    let line = format!("{alias} = Annotated[dict[str, Any], {limits}]");
+    let args = [
+        format!(
+            "max_depth={}",
+            field.max_depth.unwrap_or(crate::model::JSON_DEPTH.2)
+        ),
+        format!(
+            "max_bytes={}",
+            field.max_bytes.unwrap_or(crate::model::JSON_BYTES.2)
+        ),
+    ];
+    annotated_alias(alias, "JsonObject", "JsonLimits", &args)
+}
+
+/// `Alias = Annotated[base, func(args)]`, laid out as ruff format does: on one line when it
+/// fits, else the subscript splits first, and then its items go one a line.
+fn annotated_alias(alias: &str, base: &str, func: &str, args: &[String]) -> String {
+    let call = format!("{func}({})", args.join(", "));
+    let line = format!("{alias} = Annotated[{base}, {call}]");
     if line.chars().count() <= python::LINE_LENGTH {
-        line
-    } else {
-        format!("{alias} = Annotated[\n    dict[str, Any], {limits}\n]")
+        return line;
     }
+    let hugged = format!("    {base}, {call}");
+    if hugged.chars().count() <= python::LINE_LENGTH {
+        return format!("{alias} = Annotated[\n{hugged}\n]");
+    }
+    format!(
+        "{alias} = Annotated[\n    {base},\n{}\n]",
+        python::call(4, "", func, args, ",")
+    )
 }
 
 /// `    name: type = Field(args)`, or `= value` when the only argument is the default.
@@ -1094,7 +1147,9 @@ fn list_view(
                 schema_imports.add(&format!("app.models.{}", resource.name), &class);
                 class
             }
-            (FieldType::Decimal, _) => decimal_alias(field, schema_imports, decimal_aliases),
+            (FieldType::Decimal, _) => {
+                decimal_alias(field, DecimalUse::Query, schema_imports, decimal_aliases)
+            }
             (_, Some((input, (module, import)))) if row.query_takes_input => {
                 schema_imports.add(module, import);
                 input.to_owned()
@@ -1770,12 +1825,9 @@ fn pytest_param((id, value): (String, String)) -> String {
 fn filter_constraints(field: &Field) -> Vec<String> {
     match field.ty {
         FieldType::Int => vec!["ge=_INT32_MIN".into(), "le=_INT32_MAX".into()],
-        FieldType::Bigint => vec!["ge=_INT64_MIN".into(), "le=_INT64_MAX".into()],
+        FieldType::Bigint => vec!["ge=_BIGINT_MIN".into(), "le=_BIGINT_MAX".into()],
         FieldType::Float => vec!["allow_inf_nan=False".into()],
-        FieldType::Decimal => vec![
-            format!("max_digits={}", field.precision.unwrap_or(10)),
-            format!("decimal_places={}", field.scale.unwrap_or(2)),
-        ],
+        // `DecimalText` holds a decimal's digits and places.
         _ => Vec::new(),
     }
 }

@@ -67,20 +67,16 @@ pub const TABLE: &[TypeRow] = &[
         query_takes_input: true,
         ..row(FieldType::Text, Some("str"), None, "sa.Text()", "12")
     },
-    TypeRow {
-        // JSON numbers in bodies: the document says integer, so "1" and true are refused.
-        input: Some(("JsonInt", ("app.schemas.types", "JsonInt"))),
-        ..row(
-            FieldType::Int,
-            Some("int"),
-            None,
-            "sa.Integer()",
-            "\"many\"",
-        )
-    },
+    // Bodies take JSON numbers only: `RequestModel` refuses "12" and true for numbers.
+    row(
+        FieldType::Int,
+        Some("int"),
+        None,
+        "sa.Integer()",
+        "\"many\"",
+    ),
     TypeRow {
         model_arg: Some("sa_type=sa.BigInteger"),
-        input: Some(("JsonInt", ("app.schemas.types", "JsonInt"))),
         ..row(
             FieldType::Bigint,
             Some("int"),
@@ -89,16 +85,13 @@ pub const TABLE: &[TypeRow] = &[
             "\"many\"",
         )
     },
-    TypeRow {
-        input: Some(("JsonFloat", ("app.schemas.types", "JsonFloat"))),
-        ..row(
-            FieldType::Float,
-            Some("float"),
-            None,
-            "sa.Float()",
-            "\"heavy\"",
-        )
-    },
+    row(
+        FieldType::Float,
+        Some("float"),
+        None,
+        "sa.Float()",
+        "\"heavy\"",
+    ),
     row(
         FieldType::Decimal,
         Some("Decimal"),
@@ -162,7 +155,7 @@ pub const TABLE: &[TypeRow] = &[
     ),
     row(FieldType::Enum, None, None, "sa.String(length={})", "12"),
     TypeRow {
-        input: Some(("EmailStr", ("pydantic", "EmailStr"))),
+        input: Some(("Email", ("app.schemas.types", "Email"))),
         ..row(
             FieldType::Email,
             Some("str"),
@@ -236,9 +229,19 @@ pub fn schema_constraints(field: &Field) -> Vec<String> {
     if let Some(pattern) = &field.pattern {
         args.push(format!("pattern={}", python::string(pattern)));
     }
+    if field.ty == FieldType::Decimal {
+        // `DecimalText` (the field's annotation) holds its digits, places and bounds.
+        args.extend(
+            field
+                .description
+                .iter()
+                .map(|d| format!("description={}", python::string(d))),
+        );
+        return args;
+    }
     let (low, high) = match field.ty {
         FieldType::Int => (Some("_INT32_MIN"), Some("_INT32_MAX")),
-        FieldType::Bigint => (Some("_INT64_MIN"), Some("_INT64_MAX")),
+        FieldType::Bigint => (Some("_BIGINT_MIN"), Some("_BIGINT_MAX")),
         _ => (None, None),
     };
     match (&field.min, low) {
@@ -253,10 +256,6 @@ pub fn schema_constraints(field: &Field) -> Vec<String> {
     }
     match field.ty {
         FieldType::Float => args.push("allow_inf_nan=False".into()),
-        FieldType::Decimal => {
-            args.push(format!("max_digits={}", field.precision.unwrap_or(10)));
-            args.push(format!("decimal_places={}", field.scale.unwrap_or(2)));
-        }
         _ => {}
     }
     if let Some(description) = &field.description {
@@ -554,7 +553,7 @@ pub fn invalid(field: &Field) -> Vec<(String, String)> {
     }
     match field.ty {
         FieldType::Int => cases.push((format!("{name}-out-of-range"), "2**31".into())),
-        FieldType::Bigint => cases.push((format!("{name}-out-of-range"), "2**63".into())),
+        FieldType::Bigint => cases.push((format!("{name}-out-of-range"), "2**53".into())),
         FieldType::Decimal => {
             let (whole, scale) = decimal_room(field);
             cases.push((

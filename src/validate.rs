@@ -1189,6 +1189,19 @@ impl Validator {
             );
             return;
         }
+        if let Some(DefaultValue::Int(n)) = &field.default
+            && field.ty == FieldType::Bigint
+            && n.unsigned_abs() > (1 << 53) - 1
+        {
+            self.report(
+                Problem::new(
+                    path,
+                    format!("default {n} is beyond what a `bigint` field takes"),
+                )
+                .hint("the API takes integers up to 2^53 - 1 (JavaScript's safe integers)"),
+            );
+            return;
+        }
         let below = field.min.as_ref().filter(|min| value < min.value);
         let above = field.max.as_ref().filter(|max| value > max.value);
         if let Some(bound) = below.or(above) {
@@ -1228,26 +1241,22 @@ impl Validator {
         }
         let range = match field.ty {
             FieldType::Int => Some((-(2f64.powi(31)), 2f64.powi(31) - 1.0)),
-            FieldType::Bigint => Some((-(2f64.powi(63)), 2f64.powi(63) - 1.0)),
+            // JavaScript's safe integers: what a TypeScript client and the OpenAPI
+            // document (whose numbers FastAPI writes as doubles) hold exactly.
+            FieldType::Bigint => Some((-(2f64.powi(53) - 1.0), 2f64.powi(53) - 1.0)),
             _ => None,
         };
         if let Some((low, high)) = range
             && !(low..=high).contains(&number)
         {
             return self.reject(
-                Problem::new(
-                    path,
-                    format!(
-                        "{} does not fit a `{}` column",
-                        show(value),
-                        field.ty.name()
-                    ),
-                )
-                .hint(if field.ty == FieldType::Int {
-                    "use `bigint` for values beyond 32 bits"
+                if field.ty == FieldType::Int {
+                    Problem::new(path, format!("{} does not fit an `int` column", show(value)))
+                        .hint("use `bigint` for values beyond 32 bits")
                 } else {
-                    "the column holds 64-bit values"
-                }),
+                    Problem::new(path, format!("{} is beyond what a `bigint` field takes", show(value)))
+                        .hint("the API takes integers up to 2^53 - 1 either way (JavaScript's safe integers, which TypeScript clients hold exactly)")
+                },
             );
         }
         let literal = match value {
@@ -1955,7 +1964,7 @@ mod tests {
             ),
             (
                 "s: { type: int, max: 3000000000 }",
-                "does not fit a `int` column",
+                "does not fit an `int` column",
             ),
             ("s: { type: int, min: 1.5 }", "is not a whole number"),
             (

@@ -324,7 +324,7 @@ def plant_rows(project: Path, database_url: str, client: httpx.Client, ids: dict
     print(f"planted rows: {planted} tables overwritten by SQL, every row still served")
 
 
-def schemathesis(project: Path, url: str, bearer: str, examples: int) -> None:
+def schemathesis(project: Path, url: str, bearer: str, examples: int, seed: int) -> None:
     st = Path(sys.executable).parent / "st"
     command = [
         str(st),
@@ -337,7 +337,7 @@ def schemathesis(project: Path, url: str, bearer: str, examples: int) -> None:
         "--max-examples",
         str(examples),
         "--seed",
-        "1",
+        str(seed),
         "--workers",
         "1",
         "--generation-database",
@@ -361,6 +361,7 @@ def main() -> None:
     parser.add_argument("database_url")
     parser.add_argument("--roles", default="user")
     parser.add_argument("--schemathesis", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     project: Path = args.project.resolve()
     key = Ed25519PrivateKey.generate()
@@ -391,7 +392,7 @@ def main() -> None:
                 hostile_bodies(project, url, client, anonymous, ids)
                 plant_rows(project, args.database_url, client, ids)
                 if args.schemathesis:
-                    schemathesis(project, url, bearer, args.schemathesis)
+                    schemathesis(project, url, bearer, args.schemathesis, args.seed)
     print("PASSED")
 
 

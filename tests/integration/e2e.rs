@@ -394,13 +394,18 @@ fn tasks_survives_a_hostile_client_and_a_contract_tester() {
     hostile_client("tasks_hostile", backendgen::DEFAULT_SPEC, None, 30);
 }
 
-/// The shop on SQLite: hostile bodies and planted rows. Not yet the contract tester: a
-/// decimal's bounds are not in its text pattern, so `"-5.1"` for a `min: 0` field looks
-/// valid to it (see README, "Known gaps").
 #[test]
-fn shop_survives_a_hostile_client() {
+fn shop_survives_a_hostile_client_and_a_contract_tester() {
     let spec = fs::read_to_string(example("shop.yaml")).unwrap();
-    hostile_client("shop_hostile", &spec, None, 0);
+    hostile_client("shop_hostile", &spec, None, 30);
+}
+
+/// The longest names and tightest constraints the validator allows: decimals with every
+/// digit after the point, 64-bit columns, patterns, role-guarded reads.
+#[test]
+fn edge_cases_survive_a_hostile_client_and_a_contract_tester() {
+    let spec = fs::read_to_string(repo_root().join("tests/specs/edge_cases.yaml")).unwrap();
+    hostile_client("edge_cases_hostile", &spec, None, 30);
 }
 
 /// The same hostile bodies and planted rows on PostgreSQL, which is stricter about text.
