@@ -7,7 +7,10 @@ use heck::ToPascalCase;
 use serde::Serialize;
 use tera::Context;
 
-use crate::model::{DefaultValue, Field, FieldType, Project, Resource, Rule, enum_member};
+use crate::model::{
+    DefaultValue, EMAIL_MAX_LENGTH, Field, FieldType, Project, Resource, Rule, URL_MAX_LENGTH,
+    enum_member,
+};
 use crate::python::{self, Imports};
 use crate::types;
 
@@ -101,7 +104,7 @@ struct ResourceView<'a> {
     update_fields: String,
     read_fields: String,
     /// `Decimal10x2 = Annotated[Decimal, DecimalText(10, 2)]`, one per shape of decimal.
-    decimal_aliases: String,
+    field_aliases: String,
     /// `responses=` of the nested list routes.
     nested_responses: String,
     /// `AttributesJson = Annotated[JsonObject, JsonLimits(...)]`, one per `json` field.
@@ -302,7 +305,7 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
 
     let mut enums = Vec::new();
     let mut json_aliases = Vec::new();
-    let mut decimal_aliases: Vec<String> = Vec::new();
+    let mut field_aliases: Vec<String> = Vec::new();
     let mut fields = Vec::new();
     let mut table_constraints = vec![python::call(
         8,
@@ -412,13 +415,28 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
         let input_type = match row.input {
             Some((annotation, (module, name))) => {
                 schema_imports.add(module, name);
-                annotation.to_owned()
+                let default = match field.ty {
+                    FieldType::Email => Some((EMAIL_MAX_LENGTH, "Email")),
+                    FieldType::Url => Some((URL_MAX_LENGTH, "Url")),
+                    _ => None,
+                };
+                match (default, field.max_length) {
+                    // A shorter column than the type's own limit: the alias carries it.
+                    (Some((default, suffix)), Some(length)) if length != default => {
+                        schema_imports.add("app.schemas.types", "MaxLength");
+                        let args = [length.to_string()];
+                        push_alias(&mut field_aliases, alias_name(field, suffix), |name| {
+                            annotated_alias(name, annotation, "MaxLength", &args)
+                        })
+                    }
+                    _ => annotation.to_owned(),
+                }
             }
             None if field.ty == FieldType::Decimal => decimal_alias(
                 field,
                 DecimalUse::Body,
                 &mut schema_imports,
-                &mut decimal_aliases,
+                &mut field_aliases,
             ),
             None if field.ty == FieldType::Json => {
                 // A JSON value's limits live in an alias, shared by Base and Update.
@@ -601,8 +619,8 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
         lines.join("\n")
     };
     schema_imports.add("pydantic", "Field");
-    let list = list_view(resource, &mut schema_imports, &mut decimal_aliases);
-    decimal_aliases.sort();
+    let list = list_view(resource, &mut schema_imports, &mut field_aliases);
+    field_aliases.sort();
     let access = access_view(resource);
     let testable = |names: &[String], text_search: bool| -> Vec<String> {
         names
@@ -660,7 +678,7 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
             "field_validator Field".to_owned()
         },
         json_aliases.join("\n"),
-        decimal_aliases.join("\n"),
+        field_aliases.join("\n"),
         "RequestModel ConfigDict PageParams datetime BaseModel Page patch_schema field_validator"
             .to_owned(),
     ]
@@ -750,7 +768,7 @@ fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceVi
             .collect::<Vec<_>>()
             .join("\n"),
         json_aliases: json_aliases.join("\n"),
-        decimal_aliases: decimal_aliases.join("\n"),
+        field_aliases: field_aliases.join("\n"),
         write_only_list: typed_list("WRITE_ONLY", &names(|f| f.write_only)),
         edge_cases,
         admins_set: if resource.admin_roles.is_empty() {
@@ -849,7 +867,7 @@ fn decimal_alias(
         .add("app.schemas.types", "DecimalText");
     let (precision, scale) = (field.precision.unwrap_or(10), field.scale.unwrap_or(2));
     let mut args = vec![precision.to_string(), scale.to_string()];
-    let mut alias = match used {
+    let alias = match used {
         DecimalUse::Query => {
             args.push("numbers=False".to_owned());
             format!("DecimalQuery{precision}x{scale}")
@@ -857,27 +875,39 @@ fn decimal_alias(
         DecimalUse::Body => {
             args.extend(field.min.iter().map(|min| format!("ge={}", min.literal)));
             args.extend(field.max.iter().map(|max| format!("le={}", max.literal)));
-            // `    name: Alias | None = Field(` must fit on one line.
-            let room = python::LINE_LENGTH - 4 - field.name.len() - 2 - 16 - "Decimal".len();
-            let stem: String = field.name.to_pascal_case().chars().take(room).collect();
-            format!("{stem}Decimal")
+            alias_name(field, "Decimal")
         }
     };
-    let mut definition = annotated_alias(&alias, "Decimal", "DecimalText", &args);
-    // Two long names cut to the same stem: number the second.
-    let mut n = 2;
-    while aliases
-        .iter()
-        .any(|a| a.starts_with(&format!("{alias} =")) && *a != definition)
-    {
-        alias = format!("{alias}{n}");
-        definition = annotated_alias(&alias, "Decimal", "DecimalText", &args);
+    push_alias(aliases, alias, |name| {
+        annotated_alias(name, "Decimal", "DecimalText", &args)
+    })
+}
+
+/// `PriceDecimal`: the field's name and `suffix`, short enough that
+/// `    name: Alias | None = Field(` fits on one line.
+fn alias_name(field: &Field, suffix: &str) -> String {
+    let room = python::LINE_LENGTH - 4 - field.name.len() - 2 - 16 - suffix.len();
+    let stem: String = field.name.to_pascal_case().chars().take(room).collect();
+    format!("{stem}{suffix}")
+}
+
+/// Adds the definition `define` makes for an alias to `aliases` (once) and returns its name;
+/// a name another definition already took (two long field names cut to one stem) gets a number.
+fn push_alias(aliases: &mut Vec<String>, alias: String, define: impl Fn(&str) -> String) -> String {
+    let mut name = alias.clone();
+    let mut n = 1;
+    loop {
+        let definition = define(&name);
+        if aliases.contains(&definition) {
+            return name;
+        }
+        if !aliases.iter().any(|a| a.starts_with(&format!("{name} ="))) {
+            aliases.push(definition);
+            return name;
+        }
         n += 1;
+        name = format!("{alias}{n}");
     }
-    if !aliases.contains(&definition) {
-        aliases.push(definition);
-    }
-    alias
 }
 
 /// `NameJson = Annotated[JsonObject, JsonLimits(...)]`.
@@ -1129,7 +1159,7 @@ struct ListView {
 fn list_view(
     resource: &Resource,
     schema_imports: &mut Imports,
-    decimal_aliases: &mut Vec<String>,
+    field_aliases: &mut Vec<String>,
 ) -> ListView {
     let class = &resource.class_name;
     let list = &resource.list;
@@ -1148,7 +1178,7 @@ fn list_view(
                 class
             }
             (FieldType::Decimal, _) => {
-                decimal_alias(field, DecimalUse::Query, schema_imports, decimal_aliases)
+                decimal_alias(field, DecimalUse::Query, schema_imports, field_aliases)
             }
             (_, Some((input, (module, import)))) if row.query_takes_input => {
                 schema_imports.add(module, import);

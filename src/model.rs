@@ -14,6 +14,10 @@ pub const DEFAULT_TEXT_MAX_LENGTH: u32 = 65_536;
 /// The largest `max_length` a `text` field may declare: half the default request body limit
 /// (1 MiB), so that the longest value still fits in a body.
 pub const MAX_TEXT_LENGTH: u32 = 524_288;
+/// The longest email address (RFC 5321) and URL (what browsers take): the defaults of their
+/// `max_length`, and what the generated `Email` and `HttpUrlStr` types hold to.
+pub const EMAIL_MAX_LENGTH: u32 = 254;
+pub const URL_MAX_LENGTH: u32 = 2083;
 /// `json` fields' nesting limit: (smallest, largest, default) a spec may give.
 pub const JSON_DEPTH: (u32, u32, u32) = (1, 64, 32);
 /// `json` fields' size limit in bytes of JSON: (smallest, largest, default).

@@ -525,10 +525,20 @@ pub fn invalid(field: &Field) -> Vec<(String, String)> {
         row_of(field.ty).wrong_kind.to_owned(),
     )];
     if field.is_text() {
-        if let Some(max) = field.max_length
-            && field.ty != FieldType::Email
-        {
-            cases.push((format!("{name}-too-long"), format!("\"x\" * {}", max + 1)));
+        // One character too many, in a shape the type otherwise takes.
+        let too_long = match (field.ty, field.max_length) {
+            (FieldType::Url, Some(max)) => {
+                Some(format!("\"https://example.com/\" + \"a\" * {}", max - 19))
+            }
+            // The domain's one label must stay within 63 characters to be valid otherwise.
+            (FieldType::Email, Some(max)) if max <= 68 => {
+                Some(format!("\"x@\" + \"e\" * {} + \".com\"", max - 5))
+            }
+            (FieldType::Email, _) => None,
+            (_, max) => max.map(|max| format!("\"x\" * {}", max + 1)),
+        };
+        if let Some(value) = too_long {
+            cases.push((format!("{name}-too-long"), value));
         }
         if let Some(min) = field.min_length
             && min > 0

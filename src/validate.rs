@@ -12,8 +12,9 @@ use serde_yaml::{Mapping, Value};
 
 use crate::locate::Locator;
 use crate::model::{
-    self, Bound, DEFAULT_TEXT_MAX_LENGTH, DefaultValue, Field, FieldType, GENERATED_SORTABLE,
-    JSON_BYTES, JSON_DEPTH, ListApi, MAX_TEXT_LENGTH, Project, Resource,
+    self, Bound, DEFAULT_TEXT_MAX_LENGTH, DefaultValue, EMAIL_MAX_LENGTH, Field, FieldType,
+    GENERATED_SORTABLE, JSON_BYTES, JSON_DEPTH, ListApi, MAX_TEXT_LENGTH, Project, Resource,
+    URL_MAX_LENGTH,
 };
 use crate::model::{Access, Reference, Rule};
 use crate::problem::{Problem, Problems, nearest};
@@ -902,8 +903,8 @@ impl Validator {
             // A cap, so one row (and so one page of rows) has a bounded size.
             (None, FieldType::Text) => Some(DEFAULT_TEXT_MAX_LENGTH),
             // The longest address RFC 5321 allows, and the longest URL browsers take.
-            (None, FieldType::Email) => Some(254),
-            (None, FieldType::Url) => Some(2083),
+            (None, FieldType::Email) => Some(EMAIL_MAX_LENGTH),
+            (None, FieldType::Url) => Some(URL_MAX_LENGTH),
             (Some(_), _) => {
                 self.report(only_for(
                     "max_length",
