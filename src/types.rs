@@ -229,34 +229,29 @@ pub fn schema_constraints(field: &Field) -> Vec<String> {
     if let Some(pattern) = &field.pattern {
         args.push(format!("pattern={}", python::string(pattern)));
     }
-    if field.ty == FieldType::Decimal {
-        // `DecimalText` (the field's annotation) holds its digits, places and bounds.
-        args.extend(
-            field
-                .description
-                .iter()
-                .map(|d| format!("description={}", python::string(d))),
-        );
-        return args;
-    }
     let (low, high) = match field.ty {
         FieldType::Int => (Some("_INT32_MIN"), Some("_INT32_MAX")),
         FieldType::Bigint => (Some("_BIGINT_MIN"), Some("_BIGINT_MAX")),
         _ => (None, None),
     };
-    match (&field.min, low) {
+    // A decimal's bounds are its annotation's (`DecimalText`), with its digits and places.
+    let (min, max) = if field.ty == FieldType::Decimal {
+        (None, None)
+    } else {
+        (field.min.as_ref(), field.max.as_ref())
+    };
+    match (min, low) {
         (Some(min), _) => args.push(format!("ge={}", min.literal)),
         (None, Some(low)) => args.push(format!("ge={low}")),
         _ => {}
     }
-    match (&field.max, high) {
+    match (max, high) {
         (Some(max), _) => args.push(format!("le={}", max.literal)),
         (None, Some(high)) => args.push(format!("le={high}")),
         _ => {}
     }
-    match field.ty {
-        FieldType::Float => args.push("allow_inf_nan=False".into()),
-        _ => {}
+    if field.ty == FieldType::Float {
+        args.push("allow_inf_nan=False".into());
     }
     if let Some(description) = &field.description {
         args.push(format!("description={}", python::string(description)));

@@ -1,0 +1,201 @@
+//! The template context: the model, plus the Python each template needs, computed here so that
+//! templates hold no naming or type logic and their output is laid out as `ruff format` wants.
+
+use serde::Serialize;
+use tera::Context;
+
+use crate::model::{FieldType, Project, Resource};
+use crate::python::{self, Imports};
+
+mod access;
+mod declarations;
+mod imports;
+mod list;
+mod messages;
+mod relations;
+mod resource;
+mod test_data;
+
+use access::*;
+use declarations::*;
+use imports::*;
+use list::*;
+pub use messages::readme_row;
+use messages::*;
+pub use relations::router_names;
+use relations::*;
+use resource::*;
+use test_data::*;
+
+#[derive(Debug, Serialize)]
+struct ProjectView<'a> {
+    #[serde(flatten)]
+    project: &'a Project,
+    /// `from app.models.task import Task, TaskPriority` lines for `app/models/__init__.py`.
+    model_imports: String,
+    /// `__all__ = [...]` of `app/models/__init__.py`.
+    model_all: String,
+    /// `from app.routers import task, product` for `app/main.py`.
+    router_imports: String,
+    /// The first line of the initial migration's docstring.
+    migration_title: String,
+    /// The API's title as a Python literal, and its description as a TOML string.
+    title_literal: String,
+    description_toml: String,
+    roles_claim_literal: String,
+    /// `description="..."` for `app/main.py`, split over lines when long.
+    description_expr: String,
+    /// The resources, with their Python views.
+    views: Vec<ResourceView<'a>>,
+}
+
+/// The context of the templates rendered once per project.
+pub fn project(project: &Project) -> Context {
+    let mut context = Context::new();
+    context.insert("project", &project_view(project));
+    context
+}
+
+/// The context of the templates rendered once per resource: that resource alone, so the cost
+/// of a project grows linearly with its resources.
+pub fn resource(project: &Project, resource: &Resource) -> Context {
+    let mut context = Context::new();
+    context.insert("resource", &resource_view(project, resource));
+    context
+}
+
+/// The context of a migration that creates or drops one resource's table.
+pub fn migration(
+    project: &Project,
+    resource: &Resource,
+    revision: &str,
+    down_revision: &str,
+) -> Context {
+    let mut context = Context::new();
+    context.insert("view", &resource_view(project, resource));
+    context.insert("revision", revision);
+    context.insert("down_revision", down_revision);
+    context
+}
+
+/// The Python names `app/models/__init__.py` exports for a resource: its table model and enums.
+pub fn model_exports(resource: &Resource) -> Vec<String> {
+    let mut names = vec![resource.class_name.clone()];
+    names.extend(
+        resource
+            .fields
+            .iter()
+            .filter(|f| f.ty == FieldType::Enum)
+            .map(|f| f.enum_class(resource)),
+    );
+    names
+}
+
+fn project_view(project: &Project) -> ProjectView<'_> {
+    let mut imports = Imports::default();
+    let mut all = vec!["metadata".to_owned()];
+    for resource in &project.resources {
+        let module = format!("app.models.{}", resource.name);
+        for name in model_exports(resource) {
+            imports.add(&module, &name);
+            all.push(name);
+        }
+    }
+    all.sort_by(|a, b| python::member_cmp(a, b));
+    let mut routers: Vec<String> = project.resources.iter().map(|r| r.name.clone()).collect();
+    routers.sort_by(|a, b| python::natural_cmp(a, b));
+    let tables: Vec<&str> = project
+        .resources
+        .iter()
+        .map(|r| r.plural.as_str())
+        .collect();
+    let noun = if tables.len() == 1 { "table" } else { "tables" };
+    let migration_title = format!("Create the {} {noun}.", english_list(&tables));
+    ProjectView {
+        project,
+        model_imports: imports.render(),
+        model_all: python::string_list("__all__ = ", &all),
+        router_imports: python::from_import("app.routers", &routers),
+        migration_title: if migration_title.len() <= 80 {
+            migration_title
+        } else {
+            "Create the initial tables.".to_owned()
+        },
+        title_literal: python::string(&project.title),
+        description_toml: python::toml_string(&project.description),
+        roles_claim_literal: python::string(&project.roles_claim),
+        description_expr: python::long_string(8, "description=", &project.description, ","),
+        views: project
+            .resources
+            .iter()
+            .map(|r| resource_view(project, r))
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    fn keys(value: &serde_json::Value, out: &mut BTreeSet<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, inner) in map {
+                    out.insert(key.clone());
+                    keys(inner, out);
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|i| keys(i, out)),
+            _ => {}
+        }
+    }
+
+    /// Tera reads a misspelt attribute in `{% if %}` as false, silently. Every `.name` a
+    /// template reads must therefore be a key the context really has (for some spec).
+    #[test]
+    fn templates_read_only_attributes_the_context_has() {
+        let mut known = BTreeSet::new();
+        for spec in [
+            include_str!("../../examples/tasks.yaml"),
+            include_str!("../../examples/shop.yaml"),
+            include_str!("../../tests/specs/edge_cases.yaml"),
+        ] {
+            let project = crate::validate::validate("spec", spec, None).unwrap();
+            keys(
+                &serde_json::to_value(project_view(&project)).unwrap(),
+                &mut known,
+            );
+            for resource in &project.resources {
+                keys(
+                    &serde_json::to_value(resource_view(&project, resource)).unwrap(),
+                    &mut known,
+                );
+            }
+        }
+        // Tera's own: the loop variable's attributes.
+        known.extend(["first", "last", "index", "index0"].map(String::from));
+        let attribute = regex::Regex::new(r"\b[a-z_]+((?:\.[a-z_][a-z0-9_]*)+)").unwrap();
+        let tag = regex::Regex::new(r"(?s)\{[{%](.*?)[}%]\}").unwrap();
+        let literal = regex::Regex::new(r#""[^"]*""#).unwrap();
+        let mut unknown = Vec::new();
+        for (name, source) in crate::render::sources() {
+            for block in tag.captures_iter(source) {
+                // String literals inside a tag are not attribute reads.
+                let code = literal.replace_all(&block[1], "\"\"");
+                for path in attribute.captures_iter(&code) {
+                    for part in path[1].split('.').filter(|p| !p.is_empty()) {
+                        if !known.contains(part) {
+                            unknown.push(format!("{name}: .{part}"));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            unknown.is_empty(),
+            "templates read attributes no context has: {unknown:#?}"
+        );
+    }
+}
