@@ -1,0 +1,428 @@
+//! From spec text to the validated `model`, reporting every problem at once.
+//!
+//! The YAML is read into a generic tree first and checked node by node, so one unknown key does
+//! not hide the problems after it. Each node is then deserialized into its `spec` struct and
+//! resolved (names inflected, defaults checked against their types) into the `model`.
+//!
+//! This file holds the entry point and the walk over the whole spec (project, resources, what
+//! shows only across resources); the checks live beside it by concern: `resource` (one
+//! resource), `names`, `fields` (types and constraints), `values` (defaults and bounds), `list`,
+//! `access`, `relations`, and the YAML plumbing in `nodes`.
+
+mod access;
+mod fields;
+mod list;
+mod names;
+mod nodes;
+mod relations;
+mod resource;
+mod values;
+
+use std::collections::BTreeMap;
+
+use serde_yaml::Value;
+
+pub use fields::text_problem;
+pub use names::{PYTHON_KEYWORDS, is_snake_identifier};
+
+use crate::locate::Locator;
+use crate::model::{FieldType, Project, Resource};
+use crate::problem::{Problem, Problems};
+use crate::spec::{AUTH_KEYS, Mode, Orm, PROJECT_KEYS, RawAuth, RawProject, SPEC_KEYS};
+use names::api_title;
+use nodes::strip_location;
+
+/// Parses and validates a spec. `source` names the file in messages; `name` (from the command
+/// line) replaces the spec's project name.
+pub fn validate(source: &str, text: &str, name: Option<&str>) -> Result<Project, Problems> {
+    let mut v = Validator {
+        problems: Vec::new(),
+    };
+    // Editors on Windows may start a file with a byte order mark; YAML does not want it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let project = match serde_yaml::from_str::<Value>(text) {
+        Ok(root) => v.spec(&root, name),
+        Err(err) => {
+            let mut problem = Problem::new(
+                "",
+                format!("invalid YAML: {}", strip_location(&err.to_string())),
+            )
+            .hint(
+                if err.to_string().contains("cannot start any token") && text.contains('\t') {
+                    "YAML indents with spaces, never tabs"
+                } else {
+                    "check the indentation and quoting around that place"
+                },
+            );
+            if let Some(loc) = err.location() {
+                problem = problem.at(loc.line(), loc.column());
+            }
+            v.problems.push(problem);
+            None
+        }
+    };
+    match project {
+        Some(project) if v.problems.is_empty() => Ok(project),
+        _ => {
+            let locator = Locator::new(text);
+            let problems = v
+                .problems
+                .into_iter()
+                .map(|p| match (p.location, locator.find(&p.path)) {
+                    (None, Some((line, column))) => p.at(line, column),
+                    _ => p,
+                })
+                .collect();
+            Err(Problems {
+                source: source.to_owned(),
+                problems,
+            })
+        }
+    }
+}
+
+struct Validator {
+    problems: Vec<Problem>,
+}
+
+impl Validator {
+    fn report(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+
+    fn spec(&mut self, root: &Value, name_override: Option<&str>) -> Option<Project> {
+        let root = self.mapping(root, "")?;
+        self.keys(root, SPEC_KEYS, "");
+        let project: Option<RawProject> = match root.get("project") {
+            Some(node) => self.node(node, PROJECT_KEYS, "project"),
+            None => {
+                self.report(
+                    Problem::new("project", "the spec has no `project` section")
+                        .hint("add `project: { name: my_api }` at the top"),
+                );
+                None
+            }
+        };
+        let auth: RawAuth = match root.get("auth") {
+            Some(node) => self.node(node, AUTH_KEYS, "auth").unwrap_or_default(),
+            None => RawAuth::default(),
+        };
+        let name = match name_override {
+            Some(name) => self.project_name(name, "NAME"),
+            None => project
+                .as_ref()
+                .and_then(|p| self.project_name(&p.name, "project.name")),
+        };
+        let roles_claim = auth.roles_claim.unwrap_or_else(|| "role".to_owned());
+        if roles_claim.trim().is_empty() {
+            self.report(
+                Problem::new("auth.roles_claim", "the roles claim is empty")
+                    .hint("leave it out to use `role`, the claim Better Auth's admin plugin sets"),
+            );
+        }
+        if let Some(project) = &project {
+            if project.orm.is_some_and(|orm| orm != Orm::Sqlmodel) {
+                self.report(
+                    Problem::new(
+                        "project.orm",
+                        "`sqlalchemy` is not supported yet: projects use SQLModel",
+                    )
+                    .hint("remove `orm`, or set it to `sqlmodel`"),
+                );
+            }
+            if project.mode.is_some_and(|mode| mode != Mode::Async) {
+                self.report(
+                    Problem::new(
+                        "project.mode",
+                        "`sync` is not supported yet: projects are async",
+                    )
+                    .hint("remove `mode`, or set it to `async`"),
+                );
+            }
+            if let Some(description) = &project.description
+                && (description.chars().any(char::is_control) || description.chars().count() > 200)
+            {
+                self.report(
+                    Problem::new("project.description", "the description is one line of at most 200 characters")
+                        .hint("it becomes the API's one-line description in the docs, pyproject.toml and the README"),
+                );
+            }
+        }
+        let resources = self.resources(root.get("resources"));
+        let project = project?;
+        let name = name?;
+        Some(Project {
+            slug: name.replace('_', "-"),
+            title: api_title(&name),
+            description: project.description.unwrap_or_else(|| api_title(&name)),
+            name,
+            orm: project.orm.unwrap_or_default(),
+            mode: project.mode.unwrap_or_default(),
+            roles_claim,
+            resources: resources?,
+        })
+    }
+
+    fn project_name(&mut self, name: &str, path: &str) -> Option<String> {
+        let snake = name.replace('-', "_");
+        if !is_snake_identifier(&snake) {
+            self.report(
+                Problem::new(path, format!("`{name}` is not a valid project name"))
+                    .hint("use lowercase letters, digits, `_` or `-`, starting with a letter, e.g. `shop_api`"),
+            );
+            return None;
+        }
+        if PYTHON_KEYWORDS.contains(&snake.as_str()) {
+            self.report(
+                Problem::new(path, format!("`{name}` is a Python keyword"))
+                    .hint(format!("choose another name, e.g. `{snake}_api`")),
+            );
+            return None;
+        }
+        Some(snake)
+    }
+
+    fn resources(&mut self, node: Option<&Value>) -> Option<Vec<Resource>> {
+        let Some(node) = node else {
+            self.report(
+                Problem::new("resources", "the spec declares no resources")
+                    .hint("add one, e.g. `resources: { task: { fields: { title: string } } }`"),
+            );
+            return None;
+        };
+        let map = self.mapping(node, "resources")?;
+        if map.is_empty() {
+            self.report(
+                Problem::new("resources", "the spec declares no resources")
+                    .hint("add one, e.g. `resources: { task: { fields: { title: string } } }`"),
+            );
+            return None;
+        }
+        let mut resources = Vec::new();
+        let before = self.problems.len();
+        for (key, value) in map {
+            let Some(name) = self.key_name(key, "resources") else {
+                continue;
+            };
+            if let Some(mut resource) = self.resource(&name, value) {
+                if let Some(belongs_to) = value.get("belongs_to").filter(|v| !v.is_null()) {
+                    self.relations(&mut resource, belongs_to, &resources);
+                }
+                resources.push(resource);
+            }
+        }
+        self.across_resources(&resources);
+        (self.problems.len() == before).then_some(resources)
+    }
+
+    /// What only shows across resources: plurals, tables and class names that collide.
+    fn across_resources(&mut self, resources: &[Resource]) {
+        let mut tables: BTreeMap<&str, &str> = BTreeMap::new();
+        let mut classes: BTreeMap<String, String> = BTreeMap::new();
+        for resource in resources {
+            if let Some(other) = tables.insert(&resource.plural, &resource.name) {
+                self.report(
+                    Problem::new(
+                        format!("resources.{}.plural", resource.name),
+                        format!(
+                            "`{}` and `{other}` both have the plural `{}`",
+                            resource.name, resource.plural
+                        ),
+                    )
+                    .hint("give one of them another `plural`"),
+                );
+            }
+            let mut names = vec![resource.class_name.clone()];
+            for suffix in ["Create", "Update", "Read", "Page"] {
+                names.push(format!("{}{suffix}", resource.class_name));
+            }
+            for field in resource.fields.iter().filter(|f| f.ty == FieldType::Enum) {
+                let class = field.enum_class(resource);
+                if class.len() > MAX_ENUM_CLASS {
+                    self.report(
+                        Problem::new(
+                            format!("resources.{}.fields.{}", resource.name, field.name),
+                            format!("the enum class `{class}` would be {} characters long; at most {MAX_ENUM_CLASS} fit the generated code", class.len()),
+                        )
+                        .hint("shorten the field's or the resource's name"),
+                    );
+                }
+                names.push(class);
+            }
+            for class in names {
+                if let Some(other) = classes.insert(class.clone(), resource.name.clone())
+                    && other != resource.name
+                {
+                    self.report(
+                        Problem::new(
+                            format!("resources.{}", resource.name),
+                            format!("the Python class `{class}` would be generated for both `{other}` and `{}`", resource.name),
+                        )
+                        .hint("rename one of the resources or the enum field"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Length limits: index names (`ix_<plural>_<field>`) must stay within PostgreSQL's 63
+/// characters, and generated lines within ruff's 88.
+const MAX_RESOURCE_NAME: usize = 24;
+const MAX_PLURAL: usize = 28;
+const MAX_FIELD_NAME: usize = 30;
+const MAX_ENUM_CLASS: usize = 32;
+const MAX_TEXT_DEFAULT: usize = 40;
+const MAX_DESCRIPTION: usize = 60;
+const MAX_PAGE_SIZE: u32 = 1000;
+
+/// What the tests of every file here share.
+#[cfg(test)]
+mod test_support {
+    use super::validate;
+    use crate::problem::Problem;
+
+    pub(super) fn problems(yaml: &str) -> Vec<Problem> {
+        validate("spec.yaml", yaml, None).unwrap_err().problems
+    }
+
+    pub(super) fn one(yaml: &str) -> Problem {
+        let problems = problems(yaml);
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        problems.into_iter().next().unwrap()
+    }
+
+    pub(super) const HEAD: &str = "project: { name: shop }\nresources:\n  item:\n    fields:\n";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::{HEAD, one, problems};
+    use super::validate;
+    use super::values::is_iso_date;
+    use crate::model::DefaultValue;
+
+    #[test]
+    fn a_valid_spec_resolves_names_and_defaults() {
+        let yaml = "project: { name: shop-api }\nresources:\n  order_item:\n    owned: false\n    fields:\n      title: string:max=80\n      qty: { type: int, default: 1 }\n";
+        let project = validate("s", yaml, None).unwrap();
+        assert_eq!(project.name, "shop_api");
+        assert_eq!(project.slug, "shop-api");
+        let resource = &project.resources[0];
+        assert_eq!(resource.class_name, "OrderItem");
+        assert_eq!(resource.plural, "order_items");
+        assert_eq!(resource.route, "order-items");
+        assert!(!resource.owned);
+        assert_eq!(resource.fields[0].max_length, Some(80));
+        assert_eq!(resource.fields[1].default, Some(DefaultValue::Int(1)));
+    }
+
+    #[test]
+    fn yaml_syntax_errors_have_line_and_column() {
+        let problem = one("project:\n  name: [oops\n");
+        assert!(problem.message.starts_with("invalid YAML"), "{problem}");
+        assert!(problem.location.is_some());
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let yaml = format!(
+            "{HEAD}      class: string\n      model_config: string\n      id: int\n      n: {{ type: int, default: abc }}\n"
+        );
+        let paths: Vec<String> = problems(&yaml).into_iter().map(|p| p.path).collect();
+        assert_eq!(
+            paths,
+            [
+                "resources.item.fields.class",
+                "resources.item.fields.model_config",
+                "resources.item.fields.id",
+                "resources.item.fields.n.default",
+            ]
+        );
+    }
+
+    #[test]
+    fn colliding_plurals_are_reported() {
+        let yaml = "project: { name: shop }\nresources:\n  person:\n    fields: { a: string }\n  human:\n    plural: people\n    fields: { a: string }\n";
+        assert!(one(yaml).message.contains("both have the plural"));
+    }
+
+    #[test]
+    fn the_command_line_name_wins() {
+        let project = validate("s", &format!("{HEAD}      s: string\n"), Some("other")).unwrap();
+        assert_eq!(project.name, "other");
+    }
+
+    /// Specs that once passed validation and then rendered a broken project.
+    #[test]
+    fn regressions_that_rendered_broken_projects() {
+        let cases = [
+            (
+                "project: { name: x }\nresources:\n  task:\n    fields: {}\n",
+                "the resource has no fields",
+            ),
+            (
+                &format!("{HEAD}      f: {{ type: float, default: .nan }}\n"),
+                "a finite number",
+            ),
+            (
+                &format!("{HEAD}      d: {{ type: date, default: \"2026-02-30\" }}\n"),
+                "does not fit a `date` field",
+            ),
+            (
+                &format!("{HEAD}      n: {{ type: int, default: 2147483648 }}\n"),
+                "does not fit an `int` column",
+            ),
+            (
+                &format!("{HEAD}      n: {{ type: int, default: 5, min: 10 }}\n"),
+                "below min 10",
+            ),
+            (
+                "project: { name: x }\nresources:\n  engine:\n    fields: { a: string }\n",
+                "used by the generated project",
+            ),
+            (
+                "project: { name: x }\nresources:\n  migration:\n    fields: { a: string }\n",
+                "test_migrations.py",
+            ),
+            (
+                "project: { name: x }\nresources:\n  thing:\n    plural: health\n    fields: { a: string }\n",
+                "test_health.py",
+            ),
+            (
+                "project: { name: x, orm: sqlalchemy }\nresources:\n  t:\n    fields: { a: string }\n",
+                "not supported yet",
+            ),
+            (
+                "project: { name: x, mode: sync }\nresources:\n  t:\n    fields: { a: string }\n",
+                "not supported yet",
+            ),
+            (
+                "project: { name: x, description: \"a\\nb\" }\nresources:\n  t:\n    fields: { a: string }\n",
+                "one line",
+            ),
+        ];
+        for (yaml, expected) in cases {
+            let problems = problems(yaml);
+            assert!(
+                problems.iter().any(|p| p.to_string().contains(expected)),
+                "{yaml}: {problems:#?}"
+            );
+        }
+        assert!(
+            is_iso_date("2024-02-29") && !is_iso_date("2023-02-29") && !is_iso_date("2026-04-31")
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_ignored() {
+        assert!(
+            validate(
+                "s",
+                "\u{feff}project: { name: x }\nresources:\n  t:\n    fields: { a: string }\n",
+                None
+            )
+            .is_ok()
+        );
+    }
+}
