@@ -216,25 +216,6 @@ impl Imports {
         self
     }
 
-    /// Drops what `body` (the rest of the module) never mentions: an import nothing uses is
-    /// one ruff refuses.
-    pub fn retain_used(&mut self, body: &str) {
-        let mentions = |word: &str| {
-            body.match_indices(word).any(|(at, _)| {
-                let before = body[..at].chars().next_back();
-                let after = body[at + word.len()..].chars().next();
-                let edge = |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
-                edge(before) && edge(after)
-            })
-        };
-        self.names.retain(|_, names| {
-            names.retain(|name| mentions(name.rsplit(' ').next().unwrap_or(name)));
-            !names.is_empty()
-        });
-        self.modules
-            .retain(|(_, module)| mentions(module.rsplit(' ').next().unwrap_or(module)));
-    }
-
     pub fn render(&self) -> String {
         let mut groups: Vec<String> = Vec::new();
         for group in 0..3u8 {

@@ -274,6 +274,16 @@ pub fn default_expr(default: &DefaultValue, enum_class: &str) -> String {
     }
 }
 
+/// What `default_expr`'s expression needs imported, besides an enum's own class.
+pub fn default_import(default: &DefaultValue) -> Option<(&'static str, &'static str)> {
+    match default {
+        DefaultValue::Decimal(_) => Some(("decimal", "Decimal")),
+        DefaultValue::Date(_) => Some(("datetime", "date")),
+        DefaultValue::Time(_) => Some(("datetime", "time")),
+        _ => None,
+    }
+}
+
 /// The default as the API returns it, as a Python literal of the JSON value.
 pub fn default_json(default: &DefaultValue) -> String {
     match default {

@@ -113,6 +113,12 @@ pub(super) fn annotated_alias(alias: &str, base: &str, func: &str, args: &[Strin
 }
 
 /// `    name: type = Field(args)`, or `= value` when the only argument is the default.
+/// Whether `declaration` writes a `Field(...)` call for these arguments (so the module imports
+/// `Field`).
+pub(super) fn calls_field(args: &[String]) -> bool {
+    !matches!(args, [] | [_]) || args.first().is_some_and(|a| !a.starts_with("default="))
+}
+
 pub(super) fn declaration(name: &str, annotation: &str, args: &[String]) -> String {
     let head = format!("{name}: {annotation}");
     match args {

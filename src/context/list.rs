@@ -56,11 +56,13 @@ pub(super) fn list_view(
                 schema_imports.add(module, import);
                 input.to_owned()
             }
-            _ => row.python.unwrap_or("str").to_owned(),
+            _ => {
+                if let Some((module, import)) = row.import {
+                    schema_imports.add(module, import);
+                }
+                row.python.unwrap_or("str").to_owned()
+            }
         };
-        if let Some((module, import)) = row.import {
-            schema_imports.add(module, import);
-        }
         let mut operators = vec![("", "==")];
         if field.is_ordered() {
             operators.extend([("_gt", ">"), ("_gte", ">="), ("_lt", "<"), ("_lte", "<=")]);
@@ -71,6 +73,9 @@ pub(super) fn list_view(
             // database error (and PostgreSQL would round a decimal to the column's scale).
             let mut args = vec!["default=None".to_owned()];
             args.extend(filter_constraints(field));
+            if calls_field(&args) {
+                schema_imports.add("pydantic", "Field");
+            }
             query_fields.push(declaration(&param, &format!("{annotation} | None"), &args));
             let (column, value) = (format!("col({class}.{name})"), format!("query.{param}"));
             let one_line = format!("        conditions.append({column} {operator} {value})");

@@ -162,9 +162,13 @@ pub(super) struct IndexView {
 }
 
 pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceView<'a> {
+    // Each module's imports are collected from the lines it is made of, as they are made.
     let mut model_imports = Imports::default();
-    model_imports.add("sqlmodel", "Field");
     model_imports.add("app.models.base", "TableModel");
+    if resource.owned {
+        // The template's `user_id` column.
+        model_imports.add("sqlmodel", "Field");
+    }
     let mut schema_imports = Imports::default();
     schema_imports
         .add("pydantic", "ConfigDict")
@@ -197,15 +201,23 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
         let row = types::row_of(field.ty);
         let enum_class = field.enum_class(resource);
         let py_type = row.python.map_or_else(|| enum_class.clone(), str::to_owned);
+        // What `py_type` needs imported outside the model module (the enum is defined there).
+        let enum_module = format!("app.models.{}", resource.name);
+        let py_import: Option<(&str, &str)> = match field.ty {
+            FieldType::Enum => Some((&enum_module, &enum_class)),
+            _ => row.import,
+        };
+        let default_import = field.default.as_ref().and_then(types::default_import);
         if let Some((module, name)) = row.import {
             model_imports.add(module, name);
-            schema_imports.add(module, name);
+        }
+        if let Some((module, name)) = default_import {
+            model_imports.add(module, name);
         }
         if field.ty == FieldType::Enum {
             model_imports
                 .add("enum", "StrEnum")
                 .add("app.models.base", "enum_column");
-            schema_imports.add(&format!("app.models.{}", resource.name), &enum_class);
             enums.push(EnumView {
                 class_name: enum_class.clone(),
                 field: field.name.clone(),
@@ -281,10 +293,15 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
         } else {
             py_type.clone()
         };
+        if calls_field(&model_args) {
+            model_imports.add("sqlmodel", "Field");
+        }
         let model_line = declaration(&field.name, &model_type, &model_args);
 
         // The schemas: Base (create), Update (every field optional), Read (what is stored).
+        let written = field.on_create() || field.on_update();
         let input_type = match row.input {
+            _ if !written => String::new(),
             Some((annotation, (module, name))) => {
                 schema_imports.add(module, name);
                 let default = match field.ty {
@@ -320,7 +337,12 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
                 json_aliases.push(json_alias(&alias, field));
                 alias
             }
-            None => py_type.clone(),
+            None => {
+                if let Some((module, name)) = py_import {
+                    schema_imports.add(module, name);
+                }
+                py_type.clone()
+            }
         };
         let constraints = types::schema_constraints(field);
         let mut base_args: Vec<String> = default_arg.into_iter().collect();
@@ -330,9 +352,22 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
         } else {
             input_type.clone()
         };
+        if field.on_create() {
+            if let Some((module, name)) = default_import {
+                schema_imports.add(module, name);
+            }
+            if field.ty == FieldType::Enum && field.default.is_some() {
+                schema_imports.add(&enum_module, &enum_class);
+            }
+            if calls_field(&base_args) {
+                schema_imports.add("pydantic", "Field");
+            }
+        }
+        if field.on_update() && calls_field(&update_args_of(&constraints)) {
+            schema_imports.add("pydantic", "Field");
+        }
         let base_line = declaration(&field.name, &base_type, &base_args);
-        let mut update_args = vec!["default=None".to_owned()];
-        update_args.extend(constraints);
+        let update_args = update_args_of(&constraints);
         // Leaving a field out of a PATCH is fine; sending null is not, unless the column is
         // nullable. The annotation says so (null is a 422, and the document agrees); the
         // `None` default only marks "not sent" and is never validated.
@@ -341,10 +376,17 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
         // row written before a constraint was tightened (or by SQL) is still served.
         let read_py = match row.output {
             Some((annotation, (module, name))) => {
-                schema_imports.add(module, name);
+                if field.readable() {
+                    schema_imports.add(module, name);
+                }
                 annotation.to_owned()
             }
-            None => py_type.clone(),
+            None => {
+                if let (true, Some((module, name))) = (field.readable(), py_import) {
+                    schema_imports.add(module, name);
+                }
+                py_type.clone()
+            }
         };
         let read_type = if field.optional {
             format!("{read_py} | None")
@@ -356,6 +398,9 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
             .iter()
             .map(|d| format!("description={}", python::string(d)))
             .collect();
+        if field.readable() && calls_field(&read_args) {
+            schema_imports.add("pydantic", "Field");
+        }
         let read_line = declaration(&field.name, &read_type, &read_args);
 
         // The migration.
@@ -490,7 +535,6 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
             .collect();
         lines.join("\n")
     };
-    schema_imports.add("pydantic", "Field");
     let list = list_view(resource, &mut schema_imports, &mut field_aliases);
     field_aliases.sort();
     let access = access_view(resource);
@@ -510,52 +554,6 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
     };
     let sort_tests = testable(&resource.list.sort, false);
     let search_tests = testable(&resource.list.search, true);
-    // Import only what the modules use: the body of each, as the templates will write it.
-    let model_body: String = fields
-        .iter()
-        .map(|f| f.model_line.as_str())
-        .collect::<Vec<_>>()
-        .join("\n")
-        + if resource.owned { " Field(" } else { "" }
-        + if enums.is_empty() {
-            ""
-        } else {
-            " StrEnum enum_column"
-        }
-        + " TableModel";
-    model_imports.retain_used(&model_body);
-    let schema_body = [
-        fields
-            .iter()
-            .map(|f| {
-                let written = if f.on_create {
-                    f.base_line.as_str()
-                } else {
-                    ""
-                };
-                let read = if f.readable { f.read_line.as_str() } else { "" };
-                let updated = if f.on_update {
-                    f.update_line.as_str()
-                } else {
-                    ""
-                };
-                format!("{written}\n{read}\n{updated}")
-            })
-            .collect::<Vec<_>>()
-            .join("\n"),
-        list.query_fields.clone(),
-        if resource.list.sort.is_empty() {
-            String::new()
-        } else {
-            "field_validator Field".to_owned()
-        },
-        json_aliases.join("\n"),
-        field_aliases.join("\n"),
-        "RequestModel ConfigDict PageParams datetime BaseModel Page patch_schema field_validator"
-            .to_owned(),
-    ]
-    .join("\n");
-    schema_imports.retain_used(&schema_body);
     ResourceView {
         relations: relation_views(project, resource),
         ancestors: ancestor_views(project, resource),
@@ -713,4 +711,11 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
         fields,
         resource,
     }
+}
+
+/// A PATCH field's `Field(...)` arguments: "not sent" by default, and the input constraints.
+fn update_args_of(constraints: &[String]) -> Vec<String> {
+    let mut args = vec!["default=None".to_owned()];
+    args.extend(constraints.iter().cloned());
+    args
 }
