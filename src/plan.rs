@@ -42,7 +42,7 @@ pub fn with_schema_comment(spec_text: &str) -> String {
 
 /// Renders the whole project. `spec_text` becomes the project's `backendgen.yaml`.
 pub fn project(project: &Project, spec_text: &str) -> Result<Plan> {
-    let renderer = Renderer::new()?;
+    let renderer = Renderer::new(project.orm)?;
     let mut files = Vec::new();
     let project_context = context::project(project);
     for (template, output) in renderer.templates(Scope::Project) {

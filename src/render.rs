@@ -1,18 +1,30 @@
 //! Rendering the embedded Tera templates. Autoescaping is off: we render code, not HTML.
 //!
-//! `templates/` mirrors the generated tree. Files under `project/` are rendered once per project;
-//! files under `resource/` once per resource, with `__resource__` in their path replaced by the
-//! resource's module name. Every template ends in `.tera`, which the output path drops.
+//! `templates/common/` mirrors the generated tree. Files under `project/` are rendered once per
+//! project; files under `resource/` once per resource, with `__resource__` in their path replaced
+//! by the resource's module name. Every template ends in `.tera`, which the output path drops.
+//!
+//! `templates/orm/<orm>/` holds the files that differ for one ORM: an overlay file replaces the
+//! common file of the same path. An overlay that changes only parts of a file extends the common
+//! one, reachable as `common/<path>`, and overrides its blocks.
 
 use anyhow::{Context as _, Result, anyhow};
 use include_dir::{Dir, include_dir};
+use std::collections::BTreeMap;
+
 use tera::{Context, Tera};
+
+use crate::spec::Orm;
 
 static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
 pub struct Renderer {
     tera: Tera,
 }
+
+/// Where the templates of every target live, and the overlays of each ORM.
+const COMMON: &str = "common/";
+const OVERLAYS: &str = "orm/";
 
 /// The kind of a template: where it sits says how often it is rendered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,12 +34,11 @@ pub enum Scope {
 }
 
 impl Renderer {
-    pub fn new() -> Result<Self> {
+    /// The templates of one ORM: the common set with that ORM's overlay on top.
+    pub fn new(orm: Orm) -> Result<Self> {
         let mut tera = Tera::new();
         tera.autoescape_on(Vec::<&str>::new());
-        let mut sources = Vec::new();
-        collect(&TEMPLATES, &mut sources);
-        tera.add_raw_templates(sources)
+        tera.add_raw_templates(target_sources(orm))
             .map_err(|err| anyhow!("{err:#}"))
             .context("the embedded templates do not parse")?;
         Ok(Renderer { tera })
@@ -61,7 +72,28 @@ impl Renderer {
     }
 }
 
-/// Every embedded template, as `(name, source)`.
+/// The templates of `orm` under the names templates use for one another: `project/...` is the
+/// overlay's file when it has one, else the common one; `common/...` names a replaced common file.
+fn target_sources(orm: Orm) -> Vec<(String, &'static str)> {
+    let overlay = format!("{OVERLAYS}{}/", orm.as_str());
+    let mut chosen: BTreeMap<String, &'static str> = BTreeMap::new();
+    let mut replaced = Vec::new();
+    for (path, text) in sources() {
+        if let Some(name) = path.strip_prefix(COMMON) {
+            chosen.entry(name.to_owned()).or_insert(text);
+        }
+    }
+    for (path, text) in sources() {
+        if let Some(name) = path.strip_prefix(overlay.as_str()) {
+            if let Some(common) = chosen.insert(name.to_owned(), text) {
+                replaced.push((format!("{COMMON}{name}"), common));
+            }
+        }
+    }
+    chosen.into_iter().chain(replaced).collect()
+}
+
+/// Every embedded template, as `(path under templates/, source)`.
 pub fn sources() -> Vec<(&'static str, &'static str)> {
     let mut out = Vec::new();
     collect(&TEMPLATES, &mut out);
@@ -106,8 +138,26 @@ mod tests {
 
     #[test]
     fn every_embedded_template_parses() {
-        let renderer = Renderer::new().unwrap();
-        assert!(!renderer.templates(Scope::Project).is_empty());
-        assert!(!renderer.templates(Scope::Resource).is_empty());
+        for orm in Orm::ALL {
+            let renderer = Renderer::new(orm).unwrap();
+            assert!(!renderer.templates(Scope::Project).is_empty());
+            assert!(!renderer.templates(Scope::Resource).is_empty());
+        }
+    }
+
+    #[test]
+    fn every_overlay_replaces_a_common_file() {
+        // An overlay file with no common file of its path would be a target-only module:
+        // every target has the same files.
+        let common: Vec<&str> = sources()
+            .into_iter()
+            .filter_map(|(path, _)| path.strip_prefix(COMMON))
+            .collect();
+        for (path, _) in sources() {
+            if let Some(rest) = path.strip_prefix(OVERLAYS) {
+                let (_, name) = rest.split_once('/').unwrap();
+                assert!(common.contains(&name), "{path} replaces no common template");
+            }
+        }
     }
 }

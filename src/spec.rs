@@ -50,6 +50,18 @@ pub enum Orm {
     Sqlalchemy,
 }
 
+impl Orm {
+    pub const ALL: [Orm; 2] = [Orm::Sqlmodel, Orm::Sqlalchemy];
+
+    /// The name the spec uses, also the folder of the ORM's template overlay.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Orm::Sqlmodel => "sqlmodel",
+            Orm::Sqlalchemy => "sqlalchemy",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {

@@ -48,7 +48,7 @@ pub fn run(args: &AddResourceArgs) -> Result<()> {
         .context("the new resource is in the validated spec")?;
     ensure_table_is_free(&project.root, &resource.plural, &resource.name)?;
 
-    let renderer = Renderer::new()?;
+    let renderer = Renderer::new(model.orm)?;
     let mut changes = ChangeSet::default();
     let mut new_files = plan::resource_files(&renderer, &model, resource)?;
     let revisions = migrations::revisions(&project.root)?;

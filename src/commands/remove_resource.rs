@@ -68,7 +68,7 @@ pub fn run(args: &RemoveResourceArgs) -> Result<()> {
         );
     }
 
-    let renderer = Renderer::new()?;
+    let renderer = Renderer::new(project.model.orm)?;
     let mut changes = ChangeSet::default();
     let mut kept = Vec::new();
     for file in plan::resource_files(&renderer, &project.model, &resource)? {
