@@ -84,10 +84,10 @@ fn target_sources(orm: Orm) -> Vec<(String, &'static str)> {
         }
     }
     for (path, text) in sources() {
-        if let Some(name) = path.strip_prefix(overlay.as_str()) {
-            if let Some(common) = chosen.insert(name.to_owned(), text) {
-                replaced.push((format!("{COMMON}{name}"), common));
-            }
+        if let Some(name) = path.strip_prefix(overlay.as_str())
+            && let Some(common) = chosen.insert(name.to_owned(), text)
+        {
+            replaced.push((format!("{COMMON}{name}"), common));
         }
     }
     chosen.into_iter().chain(replaced).collect()
