@@ -19,6 +19,7 @@ pub mod python;
 pub mod render;
 pub mod shorthand;
 pub mod spec;
+pub mod target;
 pub mod types;
 pub mod validate;
 pub mod write;

@@ -105,6 +105,30 @@ pub fn call(indent: usize, head: &str, func: &str, args: &[String], suffix: &str
     out
 }
 
+/// Whether `declaration` writes a `Field(...)` call for these arguments (so the module imports
+/// `Field`).
+pub fn calls_field(args: &[String]) -> bool {
+    !matches!(args, [] | [_]) || args.first().is_some_and(|a| !a.starts_with("default="))
+}
+
+/// `    name: type = Field(args)`, or `= value` when the only argument is the default.
+pub fn declaration(name: &str, annotation: &str, args: &[String]) -> String {
+    let head = format!("{name}: {annotation}");
+    match args {
+        [] => format!("    {head}"),
+        [only] if only.starts_with("default=") => {
+            let value = &only["default=".len()..];
+            let line = format!("    {head} = {value}");
+            if line.chars().count() <= LINE_LENGTH {
+                line
+            } else {
+                format!("    {head} = (\n        {value}\n    )")
+            }
+        }
+        _ => call(4, &format!("{head} = "), "Field", args, ""),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -112,30 +112,6 @@ pub(super) fn annotated_alias(alias: &str, base: &str, func: &str, args: &[Strin
     )
 }
 
-/// `    name: type = Field(args)`, or `= value` when the only argument is the default.
-/// Whether `declaration` writes a `Field(...)` call for these arguments (so the module imports
-/// `Field`).
-pub(super) fn calls_field(args: &[String]) -> bool {
-    !matches!(args, [] | [_]) || args.first().is_some_and(|a| !a.starts_with("default="))
-}
-
-pub(super) fn declaration(name: &str, annotation: &str, args: &[String]) -> String {
-    let head = format!("{name}: {annotation}");
-    match args {
-        [] => format!("    {head}"),
-        [only] if only.starts_with("default=") => {
-            let value = &only["default=".len()..];
-            let line = format!("    {head} = {value}");
-            if line.chars().count() <= python::LINE_LENGTH {
-                line
-            } else {
-                format!("    {head} = (\n        {value}\n    )")
-            }
-        }
-        _ => python::call(4, &format!("{head} = "), "Field", args, ""),
-    }
-}
-
 pub(super) fn index(resource: &Resource, column: &str, unique: bool) -> IndexView {
     let name = format!("ix_{}_{column}", resource.plural);
     let args = vec![

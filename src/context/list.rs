@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::model::{Field, FieldType, Resource};
-use crate::python::{self, Imports};
+use crate::python::{self, Imports, calls_field, declaration};
 use crate::types;
 
 use super::*;

@@ -6,6 +6,7 @@ use tera::Context;
 
 use crate::model::{FieldType, Project, Resource};
 use crate::python::{self, Imports};
+use crate::target::Target;
 
 mod access;
 mod declarations;
@@ -53,6 +54,7 @@ struct ProjectView<'a> {
 pub fn project(project: &Project) -> Context {
     let mut context = Context::new();
     context.insert("project", &project_view(project));
+    context.insert("target", &Target::of(project).view());
     context
 }
 
@@ -61,6 +63,7 @@ pub fn project(project: &Project) -> Context {
 pub fn resource(project: &Project, resource: &Resource) -> Context {
     let mut context = Context::new();
     context.insert("resource", &resource_view(project, resource));
+    context.insert("target", &Target::of(project).view());
     context
 }
 
@@ -93,6 +96,7 @@ pub fn model_exports(resource: &Resource) -> Vec<String> {
 
 fn project_view(project: &Project) -> ProjectView<'_> {
     let mut imports = Imports::default();
+    imports.add("app.models.base", "metadata");
     let mut all = vec!["metadata".to_owned()];
     for resource in &project.resources {
         let module = format!("app.models.{}", resource.name);

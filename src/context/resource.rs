@@ -9,7 +9,8 @@ use serde::Serialize;
 use crate::model::{
     EMAIL_MAX_LENGTH, Field, FieldType, Project, Resource, Rule, URL_MAX_LENGTH, enum_member,
 };
-use crate::python::{self, Imports};
+use crate::python::{self, Imports, calls_field, declaration};
+use crate::target::{Column, Target};
 use crate::types;
 
 use super::*;
@@ -27,6 +28,10 @@ pub(super) struct ResourceView<'a> {
     pub(super) enums: Vec<EnumView>,
     pub(super) fields: Vec<FieldView>,
     pub(super) model_imports: String,
+    /// `, table=True` where the ORM marks table models so, in `class Task(TableModel...)`.
+    pub(super) table_keywords: &'static str,
+    /// The owner's `user_id` column declaration (owned resources).
+    pub(super) owner_line: Option<String>,
     pub(super) schema_imports: String,
     pub(super) service_imports: String,
     pub(super) router_imports: String,
@@ -163,12 +168,29 @@ pub(super) struct IndexView {
 
 pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceView<'a> {
     // Each module's imports are collected from the lines it is made of, as they are made.
+    let dialect = Target::of(project).dialect();
     let mut model_imports = Imports::default();
     model_imports.add("app.models.base", "TableModel");
-    if resource.owned {
-        // The template's `user_id` column.
-        model_imports.add("sqlmodel", "Field");
-    }
+    // The owner's column: the token's `sub`, indexed (every query filters on it).
+    let owner_line = resource.owned.then(|| {
+        dialect.column(
+            &Column {
+                name: "user_id",
+                ty: FieldType::String,
+                python: "str".to_owned(),
+                optional: false,
+                default: None,
+                max_length: None,
+                precision: 0,
+                scale: 0,
+                enum_class: None,
+                foreign_key: None,
+                unique: false,
+                index: true,
+            },
+            &mut model_imports,
+        )
+    });
     let mut schema_imports = Imports::default();
     schema_imports
         .add("pydantic", "ConfigDict")
@@ -215,9 +237,7 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
             model_imports.add(module, name);
         }
         if field.ty == FieldType::Enum {
-            model_imports
-                .add("enum", "StrEnum")
-                .add("app.models.base", "enum_column");
+            model_imports.add("enum", "StrEnum");
             enums.push(EnumView {
                 class_name: enum_class.clone(),
                 field: field.name.clone(),
@@ -227,11 +247,6 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
                     .map(|v| (enum_member(v), v.clone()))
                     .collect(),
             });
-        }
-        if let Some(arg) = row.model_arg
-            && arg.contains("sa.")
-        {
-            model_imports.add("sqlalchemy as sa", "");
         }
         let default = field
             .default
@@ -245,27 +260,7 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
         };
 
         // The table model.
-        let mut model_args: Vec<String> = default_arg.iter().cloned().collect();
-        if let Some(arg) = row.model_arg {
-            model_args.push(arg.to_owned());
-        }
-        match field.ty {
-            FieldType::String | FieldType::Email | FieldType::Url => {
-                model_args.push(format!("max_length={}", field.max_length.unwrap_or(255)))
-            }
-            FieldType::Decimal => {
-                model_args.push(format!("max_digits={}", field.precision.unwrap_or(10)));
-                model_args.push(format!("decimal_places={}", field.scale.unwrap_or(2)));
-            }
-            FieldType::Enum => model_args.push(format!("sa_type=enum_column({enum_class})")),
-            _ => {}
-        }
         if let Some(reference) = &field.references {
-            model_args.push(format!("foreign_key=\"{}.id\"", reference.table));
-            model_args.push(format!(
-                "ondelete=\"{}\"",
-                on_delete_sql(reference.on_delete)
-            ));
             table_constraints.push(python::call(
                 8,
                 "",
@@ -282,21 +277,27 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
                 ",",
             ));
         }
-        if field.unique {
-            model_args.push("unique=True".into());
-        }
-        if field.index {
-            model_args.push("index=True".into());
-        }
-        let model_type = if field.optional {
-            format!("{py_type} | None")
-        } else {
-            py_type.clone()
+        let column = Column {
+            name: &field.name,
+            ty: field.ty,
+            python: py_type.clone(),
+            optional: field.optional,
+            default: default.clone(),
+            max_length: field
+                .is_text()
+                .then(|| field.max_length.unwrap_or(255))
+                .filter(|_| field.ty != FieldType::Text),
+            precision: field.precision.unwrap_or(10),
+            scale: field.scale.unwrap_or(2),
+            enum_class: (field.ty == FieldType::Enum).then(|| enum_class.clone()),
+            foreign_key: field
+                .references
+                .as_ref()
+                .map(|r| (r.table.clone(), on_delete_sql(r.on_delete))),
+            unique: field.unique,
+            index: field.index,
         };
-        if calls_field(&model_args) {
-            model_imports.add("sqlmodel", "Field");
-        }
-        let model_line = declaration(&field.name, &model_type, &model_args);
+        let model_line = dialect.column(&column, &mut model_imports);
 
         // The schemas: Base (create), Update (every field optional), Read (what is stored).
         let written = field.on_create() || field.on_update();
@@ -555,6 +556,8 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
     let sort_tests = testable(&resource.list.sort, false);
     let search_tests = testable(&resource.list.search, true);
     ResourceView {
+        table_keywords: dialect.table_keywords(),
+        owner_line,
         relations: relation_views(project, resource),
         ancestors: ancestor_views(project, resource),
         owned_ancestors: ancestors(project, resource).iter().any(|a| a.owned),
