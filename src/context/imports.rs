@@ -2,16 +2,20 @@
 
 use crate::model::Resource;
 use crate::python::Imports;
+use crate::target::Target;
 
-pub(super) fn service_imports(resource: &Resource) -> String {
+/// The service module's imports, before its queries add theirs (column expressions).
+pub(super) fn service_imports(resource: &Resource, target: Target) -> Imports {
+    let dialect = target.dialect();
+    let (session_module, session_class) = dialect.session(target.mode);
+    let query = dialect.query_module();
     let mut imports = Imports::default();
     imports.add("collections.abc", "Sequence");
     imports.add("sqlalchemy.exc", "IntegrityError");
     imports
-        .add("sqlmodel", "col")
-        .add("sqlmodel", "func")
-        .add("sqlmodel", "select")
-        .add("sqlmodel.ext.asyncio.session", "AsyncSession")
+        .add(query, "func")
+        .add(query, "select")
+        .add(session_module, session_class)
         .add("app.models.base", "utcnow")
         .add(
             &format!("app.models.{}", resource.name),
@@ -34,15 +38,19 @@ pub(super) fn service_imports(resource: &Resource) -> String {
         .add("sqlalchemy", "UnaryExpression")
         .add("sqlalchemy.orm", "Mapped");
     if !resource.list.search.is_empty() {
-        imports.add("sqlmodel", "or_");
+        imports.add(query, "or_");
     }
     if resource.fields.iter().any(|f| f.unique) {
         imports.add("app.services.integrity", "conflict_detail");
     }
-    imports.render()
+    imports
 }
 
-pub(super) fn router_imports(resource: &Resource, access: &[(&str, &str)]) -> String {
+pub(super) fn router_imports(
+    resource: &Resource,
+    target: Target,
+    access: &[(&str, &str)],
+) -> String {
     let mut imports = Imports::default();
     for (module, name) in access {
         imports.add(module, name);
@@ -56,7 +64,8 @@ pub(super) fn router_imports(resource: &Resource, access: &[(&str, &str)]) -> St
     ] {
         imports.add("fastapi", name);
     }
-    imports.add("sqlmodel.ext.asyncio.session", "AsyncSession");
+    let (session_module, session_class) = target.dialect().session(target.mode);
+    imports.add(session_module, session_class);
     for name in ["IdPath", "SessionDep"] {
         imports.add("app.dependencies", name);
     }

@@ -177,6 +177,9 @@ mod tests {
                     &mut known,
                 );
             }
+            for target in Target::all() {
+                keys(&serde_json::to_value(target.view()).unwrap(), &mut known);
+            }
         }
         // Tera's own: the loop variable's attributes.
         known.extend(["first", "last", "index", "index0"].map(String::from));

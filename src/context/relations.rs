@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::model::{Project, Resource, Rule};
 use crate::python::{self};
+use crate::target::Target;
 use crate::types;
 
 use super::*;
@@ -51,7 +52,11 @@ pub(super) struct AncestorView {
     pub(super) row_function: String,
 }
 
-pub(super) fn relation_views(project: &Project, resource: &Resource) -> Vec<RelationView> {
+pub(super) fn relation_views(
+    project: &Project,
+    resource: &Resource,
+    target: Target,
+) -> Vec<RelationView> {
     resource
         .fields
         .iter()
@@ -73,7 +78,7 @@ pub(super) fn relation_views(project: &Project, resource: &Resource) -> Vec<Rela
             let check = |indent| {
                 python::call(
                     indent,
-                    "await ",
+                    target.await_prefix(),
                     &format!("_check_{}", reference.resource),
                     &args,
                     "",
@@ -94,7 +99,7 @@ pub(super) fn relation_views(project: &Project, resource: &Resource) -> Vec<Rela
                 nested_handler: format!("list_{}_{}", reference.resource, resource.plural),
                 nested_check: python::call(
                     4,
-                    "await ",
+                    target.await_prefix(),
                     &format!("_check_{}", reference.resource),
                     &nested_args,
                     "",

@@ -34,6 +34,9 @@ pub(super) struct ResourceView<'a> {
     pub(super) owner_line: Option<String>,
     pub(super) schema_imports: String,
     pub(super) service_imports: String,
+    /// The owner and id columns as SQL expressions in the service's queries.
+    pub(super) owner_col: String,
+    pub(super) id_col: String,
     pub(super) router_imports: String,
     /// Int fields bound their values to an `INTEGER` (or `BIGINT`) column's range.
     pub(super) uses_int32: bool,
@@ -168,7 +171,9 @@ pub(super) struct IndexView {
 
 pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceView<'a> {
     // Each module's imports are collected from the lines it is made of, as they are made.
-    let dialect = Target::of(project).dialect();
+    let target = Target::of(project);
+    let dialect = target.dialect();
+    let mut service_imports = service_imports(resource, target);
     let mut model_imports = Imports::default();
     model_imports.add("app.models.base", "TableModel");
     // The owner's column: the token's `sub`, indexed (every query filters on it).
@@ -536,7 +541,14 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
             .collect();
         lines.join("\n")
     };
-    let list = list_view(resource, &mut schema_imports, &mut field_aliases);
+    let list = list_view(
+        resource,
+        dialect,
+        (&mut schema_imports, &mut service_imports),
+        &mut field_aliases,
+    );
+    let owner_col = dialect.column_expr(&resource.class_name, "user_id", &mut service_imports);
+    let id_col = dialect.column_expr(&resource.class_name, "id", &mut service_imports);
     field_aliases.sort();
     let access = access_view(resource);
     let testable = |names: &[String], text_search: bool| -> Vec<String> {
@@ -558,7 +570,7 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
     ResourceView {
         table_keywords: dialect.table_keywords(),
         owner_line,
-        relations: relation_views(project, resource),
+        relations: relation_views(project, resource, target),
         ancestors: ancestor_views(project, resource),
         owned_ancestors: ancestors(project, resource).iter().any(|a| a.owned),
         router_names: router_names(resource),
@@ -703,8 +715,10 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
             python::string_list("REQUIRED = ", &required)
         },
         required_fields: required,
-        service_imports: service_imports(resource),
-        router_imports: router_imports(resource, &access.imports),
+        service_imports: service_imports.render(),
+        router_imports: router_imports(resource, target, &access.imports),
+        owner_col,
+        id_col,
         has_defaults: resource
             .fields
             .iter()
