@@ -209,6 +209,10 @@ const STDLIB: &[&str] = &[
     "urllib.parse",
     "uuid",
     "asyncio",
+    "hashlib",
+    "hmac",
+    "math",
+    "shutil",
 ];
 
 /// An import block, sorted and grouped the way ruff's isort rules want it: standard library,

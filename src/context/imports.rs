@@ -96,3 +96,102 @@ pub(super) fn router_imports(
         .add("app.services", &format!("{} as service", resource.name));
     imports.render()
 }
+
+/// Where the engine, session factory and session classes of `target` come from.
+fn database_classes(target: Target) -> [(&'static str, &'static str); 3] {
+    let session = target.dialect().session(target.mode);
+    if target.is_async() {
+        [
+            ("sqlalchemy.ext.asyncio", "AsyncEngine"),
+            ("sqlalchemy.ext.asyncio", "async_sessionmaker"),
+            session,
+        ]
+    } else {
+        [
+            ("sqlalchemy", "Engine"),
+            ("sqlalchemy.orm", "sessionmaker"),
+            session,
+        ]
+    }
+}
+
+/// `app/database.py`: the engine and the session factory.
+pub(super) fn database_imports(target: Target) -> String {
+    let mut imports = Imports::default();
+    for (module, name) in database_classes(target) {
+        imports.add(module, name);
+    }
+    if target.is_async() {
+        imports.add("sqlalchemy.ext.asyncio", "create_async_engine");
+    } else {
+        imports.add("sqlalchemy as sa", "");
+    }
+    imports
+        .add("sqlalchemy", "event")
+        .add("sqlalchemy.engine.interfaces", "DBAPIConnection")
+        .add("sqlalchemy.pool", "ConnectionPoolEntry")
+        .add("app.config", "settings");
+    imports.render()
+}
+
+/// `app/dependencies/db.py`: the session dependency.
+pub(super) fn session_dep_imports(target: Target) -> String {
+    let (module, name) = target.dialect().session(target.mode);
+    let mut imports = Imports::default();
+    imports
+        .add("collections.abc", target.view().iterator)
+        .add("typing", "Annotated")
+        .add("fastapi", "Depends")
+        .add(module, name)
+        .add("app.database", "session_factory");
+    imports.render()
+}
+
+/// `app/tests/conftest.py`: keys, tokens, a database per test and the HTTP client.
+pub(super) fn conftest_imports(target: Target) -> String {
+    let mut imports = Imports::default();
+    for module in [
+        "asyncio",
+        "hashlib",
+        "hmac",
+        "json",
+        "os",
+        "shutil",
+        "time",
+        "httpx",
+        "jwt",
+        "pytest",
+        "sqlalchemy as sa",
+    ] {
+        imports.add(module, "");
+    }
+    for (module, name) in database_classes(target) {
+        imports.add(module, name);
+    }
+    imports
+        .add("collections.abc", "AsyncIterator")
+        .add("collections.abc", target.view().iterator)
+        .add("collections.abc", "Callable")
+        .add("datetime", "timedelta")
+        .add("pathlib", "Path")
+        .add("typing", "Any")
+        .add("cryptography.hazmat.primitives", "serialization")
+        .add("cryptography.hazmat.primitives.asymmetric", "ec")
+        .add(
+            "cryptography.hazmat.primitives.asymmetric.ed25519",
+            "Ed25519PrivateKey",
+        )
+        .add("fastapi", "FastAPI")
+        .add("jwt.utils", "base64url_encode")
+        .add("sqlalchemy", "text")
+        .add("app.config", "Settings")
+        .add("app.config", "to_driver_url")
+        .add("app.database", "create_engine")
+        .add("app.database", "create_session_factory")
+        .add("app.dependencies.auth", "TokenVerifier")
+        .add("app.dependencies.auth", "get_token_verifier")
+        .add("app.dependencies.db", "get_session")
+        .add("app.main", "create_app")
+        .add("app.models", "metadata");
+    imports.render()
+}

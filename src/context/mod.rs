@@ -46,6 +46,10 @@ struct ProjectView<'a> {
     roles_claim_literal: String,
     /// `description="..."` for `app/main.py`, split over lines when long.
     description_expr: String,
+    /// The import blocks of `app/database.py`, `app/dependencies/db.py` and the tests' conftest.
+    database_imports: String,
+    session_dep_imports: String,
+    conftest_imports: String,
     /// The resources, with their Python views.
     views: Vec<ResourceView<'a>>,
 }
@@ -115,8 +119,12 @@ fn project_view(project: &Project) -> ProjectView<'_> {
         .collect();
     let noun = if tables.len() == 1 { "table" } else { "tables" };
     let migration_title = format!("Create the {} {noun}.", english_list(&tables));
+    let target = Target::of(project);
     ProjectView {
         project,
+        database_imports: database_imports(target),
+        session_dep_imports: session_dep_imports(target),
+        conftest_imports: conftest_imports(target),
         model_imports: imports.render(),
         model_all: python::string_list("__all__ = ", &all),
         router_imports: python::from_import("app.routers", &routers),

@@ -126,6 +126,10 @@ impl Target {
             session_module,
             session_class,
             rows: dialect.rows_method(),
+            engine_class: pick("AsyncEngine", "Engine"),
+            sessionmaker: pick("async_sessionmaker", "sessionmaker"),
+            pg_driver: pick("postgresql+asyncpg", "postgresql+psycopg"),
+            sqlite_driver: pick("sqlite+aiosqlite", "sqlite"),
             orm_dependency: dialect.dependency(),
         }
     }
@@ -153,6 +157,12 @@ pub struct TargetView {
     pub session_class: &'static str,
     /// `exec` or `scalars`: `session.<rows>(select(...))` gives model objects.
     pub rows: &'static str,
+    /// `AsyncEngine` or `Engine`, and the session factory's class.
+    pub engine_class: &'static str,
+    pub sessionmaker: &'static str,
+    /// The SQLAlchemy drivers of PostgreSQL and SQLite (`postgresql+asyncpg`...).
+    pub pg_driver: &'static str,
+    pub sqlite_driver: &'static str,
     /// The ORM's own distribution (`sqlmodel>=...`), when it is not plain SQLAlchemy.
     pub orm_dependency: Option<&'static str>,
 }

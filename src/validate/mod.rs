@@ -28,7 +28,7 @@ pub use names::{PYTHON_KEYWORDS, is_snake_identifier};
 use crate::locate::Locator;
 use crate::model::{FieldType, Project, Resource};
 use crate::problem::{Problem, Problems};
-use crate::spec::{AUTH_KEYS, Mode, Orm, PROJECT_KEYS, RawAuth, RawProject, SPEC_KEYS};
+use crate::spec::{AUTH_KEYS, PROJECT_KEYS, RawAuth, RawProject, SPEC_KEYS};
 use names::api_title;
 use nodes::strip_location;
 
@@ -120,33 +120,14 @@ impl Validator {
                     .hint("leave it out to use `role`, the claim Better Auth's admin plugin sets"),
             );
         }
-        if let Some(project) = &project {
-            if project.orm.is_some_and(|orm| orm != Orm::Sqlmodel) {
-                self.report(
-                    Problem::new(
-                        "project.orm",
-                        "`sqlalchemy` is not supported yet: projects use SQLModel",
-                    )
-                    .hint("remove `orm`, or set it to `sqlmodel`"),
-                );
-            }
-            if project.mode.is_some_and(|mode| mode != Mode::Async) {
-                self.report(
-                    Problem::new(
-                        "project.mode",
-                        "`sync` is not supported yet: projects are async",
-                    )
-                    .hint("remove `mode`, or set it to `async`"),
-                );
-            }
-            if let Some(description) = &project.description
-                && (description.chars().any(char::is_control) || description.chars().count() > 200)
-            {
-                self.report(
-                    Problem::new("project.description", "the description is one line of at most 200 characters")
-                        .hint("it becomes the API's one-line description in the docs, pyproject.toml and the README"),
-                );
-            }
+        if let Some(project) = &project
+            && let Some(description) = &project.description
+            && (description.chars().any(char::is_control) || description.chars().count() > 200)
+        {
+            self.report(
+                Problem::new("project.description", "the description is one line of at most 200 characters")
+                    .hint("it becomes the API's one-line description in the docs, pyproject.toml and the README"),
+            );
         }
         let resources = self.resources(root.get("resources"));
         let project = project?;
@@ -388,14 +369,6 @@ mod tests {
             (
                 "project: { name: x }\nresources:\n  thing:\n    plural: health\n    fields: { a: string }\n",
                 "test_health.py",
-            ),
-            (
-                "project: { name: x, orm: sqlalchemy }\nresources:\n  t:\n    fields: { a: string }\n",
-                "not supported yet",
-            ),
-            (
-                "project: { name: x, mode: sync }\nresources:\n  t:\n    fields: { a: string }\n",
-                "not supported yet",
             ),
             (
                 "project: { name: x, description: \"a\\nb\" }\nresources:\n  t:\n    fields: { a: string }\n",

@@ -120,8 +120,8 @@ fn the_users_edits_survive_byte_for_byte() {
     edit(
         &root,
         "app/models/__init__.py",
-        "metadata = SQLModel.metadata\n",
-        "# mine: why metadata\nmetadata = SQLModel.metadata\n",
+        "\"\"\"\n\nfrom app.models.base import metadata\n",
+        "\"\"\"\n\n# mine: why metadata\nfrom app.models.base import metadata\n",
     );
     edit(
         &root,
@@ -139,7 +139,7 @@ fn the_users_edits_survive_byte_for_byte() {
     assert!(read(&root, "app/main.py").contains("    app.include_router(health_router)\n    # mine: health first\n    app.include_router(task.router)\n    app.include_router(project.router)\n"));
     assert!(
         read(&root, "app/models/__init__.py")
-            .contains("# mine: why metadata\nmetadata = SQLModel.metadata\n")
+            .contains("# mine: why metadata\nfrom app.models.base import metadata\n")
     );
     assert!(
         read(&root, "backendgen.yaml").contains("resources:\n  # mine: tasks first\n  task:\n")
