@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::spec::{Mode, Orm};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "backendgen",
@@ -18,6 +20,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Render a new project from a spec (the embedded tasks API when no --spec is given).
+    ///
+    /// On a terminal it asks what neither a flag nor the spec decides: the ORM, async or sync,
+    /// and whether reads need a signed-in caller. `--yes`, or no terminal, takes the defaults.
     New(NewArgs),
     /// Add a resource to a project made by `new`: its files, its migration and the wiring.
     AddResource(AddResourceArgs),
@@ -45,6 +50,15 @@ pub struct NewArgs {
     /// List the files that would be written, and write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// The ORM of the generated code (over the spec's `project.orm`; default sqlmodel).
+    #[arg(long, value_enum, value_name = "ORM")]
+    pub orm: Option<Orm>,
+    /// Async or sync generated code (over the spec's `project.mode`; default async).
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub mode: Option<Mode>,
+    /// Ask nothing: what neither a flag nor the spec decides takes its default.
+    #[arg(long, short)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

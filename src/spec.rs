@@ -3,6 +3,7 @@
 //! Only `validate` turns these into the `model` the templates see. The structs also derive
 //! `JsonSchema`, so `backendgen schema` describes exactly what this module accepts.
 
+use clap::ValueEnum;
 use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -32,21 +33,31 @@ pub struct RawProject {
     /// One line saying what the API is for; it becomes the OpenAPI description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The ORM of the generated code.
+    /// The ORM of the generated code (default `sqlmodel`). `backendgen new --orm` sets it;
+    /// `add-resource` renders for what it says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub orm: Option<Orm>,
-    /// Whether the generated code is async or sync.
+    /// Whether the generated code is async or sync (default `async`). `backendgen new --mode`
+    /// sets it; `add-resource` renders for what it says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<Mode>,
 }
 
 pub const PROJECT_KEYS: &[&str] = &["name", "description", "orm", "mode"];
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+// The words of these enums are spelled once, by serde; clap's `ValueEnum` derives the same
+// kebab-case words for the command line (a test holds the two, and the schema, together).
+
+/// The ORM of the generated code.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema, ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Orm {
+    /// SQLModel: each table model is a Pydantic model too.
     #[default]
     Sqlmodel,
+    /// SQLAlchemy 2.0: declarative `Mapped[...]` models, Pydantic schemas apart.
     Sqlalchemy,
 }
 
@@ -62,11 +73,16 @@ impl Orm {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+/// Whether the generated code is async or sync.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema, ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
+    /// `async def` routes and services on an async engine and session.
     #[default]
     Async,
+    /// Plain `def` routes and services on a sync engine and session.
     Sync,
 }
 
@@ -79,9 +95,30 @@ pub struct RawAuth {
     /// The JWT claim that carries the caller's roles (default `role`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles_claim: Option<String>,
+    /// Who may call the actions a resource's `access:` leaves out. `authenticated` (the
+    /// default): every route needs a signed-in caller. `public-reads`: `list` and `get` of
+    /// shared resources (`owned: false`) are public too. Owned resources, and shared ones that
+    /// belong (directly or through their parents) to an owned resource, keep authenticated
+    /// reads: public reads would show private rows, or the rows that hang off them. A
+    /// resource's own `access:` always wins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_access: Option<DefaultAccess>,
 }
 
-pub const AUTH_KEYS: &[&str] = &["provider", "roles_claim"];
+pub const AUTH_KEYS: &[&str] = &["provider", "roles_claim", "default_access"];
+
+/// Who may call the actions a resource's `access:` leaves out.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema, ValueEnum,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum DefaultAccess {
+    /// Every route needs a signed-in caller.
+    #[default]
+    Authenticated,
+    /// Anyone may list and get the rows of shared resources; writes need a signed-in caller.
+    PublicReads,
+}
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 pub enum AuthProvider {

@@ -1,20 +1,25 @@
 //! `backendgen new NAME`: render a whole project and write it into an empty folder.
+//!
+//! The spec is validated before anything is asked, and the target checked, so no one answers
+//! questions for a project that cannot be made. What the flags, the spec and the answers
+//! decide is written into the spec the project keeps, and that text is what is rendered.
 
 use std::path::PathBuf;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 
 use crate::cli::NewArgs;
-use crate::locate::Locator;
+use crate::model::Project;
 use crate::plan;
+use crate::questions::{self, Ask, Choices, Stated, Terminal};
+use crate::spec::DefaultAccess;
+use crate::spec_edit::set_scalar;
 use crate::validate::validate;
 use crate::write;
 
 pub fn run(args: &NewArgs) -> Result<()> {
     let (source, text) = super::read_spec(args.spec.as_deref())?;
-    let project = validate(&source, &text, Some(&args.name))?;
-    let spec_text = with_project_name(&text, &project.name);
-    let plan = plan::project(&project, &spec_text)?;
+    let name = validate(&source, &text, Some(&args.name))?.name;
 
     let target = args
         .output
@@ -29,6 +34,24 @@ pub fn run(args: &NewArgs) -> Result<()> {
             target.display()
         );
     }
+
+    let flags = Stated {
+        orm: args.orm,
+        mode: args.mode,
+        default_access: None,
+    };
+    // The embedded spec is an example, not a decision: its `orm` and `mode` are asked about.
+    let spec = match args.spec {
+        Some(_) => Stated::in_spec(&text),
+        None => Stated::default(),
+    };
+    let mut terminal = Terminal;
+    let ask = questions::may_ask(args.yes).then_some(&mut terminal as &mut dyn Ask);
+    let choices = questions::decide(flags, spec, ask)?;
+
+    let spec_text = kept_spec(&text, &name, choices, &source)?;
+    let project = validate(&source, &spec_text, None)?;
+    let plan = plan::project(&project, &spec_text)?;
     if args.dry_run {
         println!(
             "would write {} files to {}:",
@@ -42,9 +65,10 @@ pub fn run(args: &NewArgs) -> Result<()> {
     }
     write::write_all(&target, &plan.files)?;
     println!(
-        "created {} ({} files, {})",
+        "created {} ({} files, {}; {})",
         target.display(),
         plan.files.len(),
+        target_summary(&project),
         super::check::summary(&project)
     );
     println!(
@@ -54,58 +78,122 @@ pub fn run(args: &NewArgs) -> Result<()> {
     Ok(())
 }
 
-/// The spec as the project keeps it: the user's text, with `project.name` set to the name the
-/// project was created under (comments and layout untouched).
-fn with_project_name(text: &str, name: &str) -> String {
-    let Some((line, column)) = Locator::new(text).find("project.name") else {
-        return text.to_owned();
-    };
-    let mut out = String::with_capacity(text.len());
-    for (i, original) in text.split_inclusive('\n').enumerate() {
-        if i + 1 != line {
-            out.push_str(original);
-            continue;
-        }
-        let (before, after) = original.split_at(
-            original
-                .char_indices()
-                .nth(column - 1)
-                .map_or(0, |(b, _)| b),
-        );
-        let after = after.trim_start_matches("name").trim_start_matches(':');
-        let value_end = after.find([',', '}', '#', '\n']).unwrap_or(after.len());
-        let value = &after[..value_end];
-        if value.trim() == name {
-            return text.to_owned();
-        }
-        let leading = &value[..value.len() - value.trim_start().len()];
-        let trailing = &value[value.trim_end().len()..];
-        out.push_str(before);
-        out.push_str("name:");
-        out.push_str(leading);
-        out.push_str(name);
-        out.push_str(trailing);
-        let rest = &after[value_end..];
-        out.push_str(rest);
+/// The spec as the project keeps it: the user's text (comments and layout untouched) with
+/// `project.name` set to the name the project was created under, `orm` and `mode` set to what
+/// it was generated as, and `auth.default_access` when it is not the default.
+fn kept_spec(text: &str, name: &str, choices: Choices, source: &str) -> Result<String> {
+    let mut values = vec![
+        ("project.name", name.to_owned()),
+        ("project.orm", word(choices.orm)),
+        ("project.mode", word(choices.mode)),
+    ];
+    if choices.default_access != DefaultAccess::default() {
+        values.push(("auth.default_access", word(choices.default_access)));
     }
-    out
+    // Editors on Windows may start a file with a byte order mark; the kept spec does without.
+    let mut text = text.strip_prefix('\u{feff}').unwrap_or(text).to_owned();
+    for (path, value) in values {
+        let (section, key) = path.split_once('.').expect("a dotted path");
+        text = set_scalar(&text, path, &value).with_context(|| {
+            format!(
+                "cannot record `{path}: {value}` in the spec without rewriting its layout; nothing was written\n  hint: add `{key}: {value}` under `{section}:` in {source} (in block style), then run this again"
+            )
+        })?;
+    }
+    Ok(text)
+}
+
+/// A choice as the spec spells it.
+fn word(value: impl serde::Serialize) -> String {
+    match serde_yaml::to_value(value) {
+        Ok(serde_yaml::Value::String(word)) => word,
+        _ => unreachable!("the spec's choices serialize as words"),
+    }
+}
+
+/// `sqlalchemy, sync`.
+fn target_summary(project: &Project) -> String {
+    format!("{}, {}", word(project.orm), word(project.mode))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spec::{Mode, Orm};
+
+    fn kept(text: &str, name: &str, choices: Choices) -> String {
+        kept_spec(text, name, choices, "spec.yaml").unwrap()
+    }
 
     #[test]
-    fn renames_the_project_in_place() {
-        let spec = "# mine\nproject:\n  name: tasks   # the name\n  orm: sqlmodel\n";
+    fn records_the_name_and_target_in_place() {
+        let spec =
+            "# mine\nproject:\n  name: tasks   # the name\n  orm: sqlmodel\n\nresources: {}\n";
         assert_eq!(
-            with_project_name(spec, "shop"),
-            "# mine\nproject:\n  name: shop   # the name\n  orm: sqlmodel\n"
+            kept(spec, "shop", Choices::default()),
+            "# mine\nproject:\n  name: shop   # the name\n  orm: sqlmodel\n  mode: async\n\nresources: {}\n"
         );
-        assert_eq!(with_project_name(spec, "tasks"), spec);
+        let choices = Choices {
+            orm: Orm::Sqlalchemy,
+            mode: Mode::Sync,
+            default_access: DefaultAccess::Authenticated,
+        };
         assert_eq!(
-            with_project_name("project: { name: tasks, orm: sqlmodel }\n", "shop"),
-            "project: { name: shop, orm: sqlmodel }\n"
+            kept(spec, "tasks", choices),
+            "# mine\nproject:\n  name: tasks   # the name\n  orm: sqlalchemy\n  mode: sync\n\nresources: {}\n"
+        );
+        assert_eq!(
+            kept("project: { name: tasks, orm: sqlmodel }\n", "shop", choices),
+            "project: { name: shop, orm: sqlalchemy, mode: sync }\n"
+        );
+    }
+
+    #[test]
+    fn records_default_access_only_when_it_is_not_the_default() {
+        let spec = "project: { name: x, orm: sqlmodel, mode: async }\nresources: {}\n";
+        assert_eq!(kept(spec, "x", Choices::default()), spec);
+        let public = Choices {
+            default_access: DefaultAccess::PublicReads,
+            ..Choices::default()
+        };
+        assert_eq!(
+            kept(spec, "x", public),
+            "project: { name: x, orm: sqlmodel, mode: async }\nauth:\n  default_access: public-reads\nresources: {}\n"
+        );
+        assert_eq!(
+            kept(
+                "project:\n  name: x\nauth:\n  roles_claim: roles  # ours\nresources: {}\n",
+                "x",
+                public
+            ),
+            "project:\n  name: x\n  orm: sqlmodel\n  mode: async\nauth:\n  roles_claim: roles  # ours\n  default_access: public-reads\nresources: {}\n"
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_dropped() {
+        assert_eq!(
+            kept("\u{feff}project:\n  name: x\n", "x", Choices::default()),
+            "project:\n  name: x\n  orm: sqlmodel\n  mode: async\n"
+        );
+    }
+
+    #[test]
+    fn a_layout_it_cannot_edit_is_an_error_with_the_line_to_add() {
+        let err = kept_spec(
+            "project: {\n  name: x\n}\nresources: {}\n",
+            "x",
+            Choices {
+                default_access: DefaultAccess::PublicReads,
+                ..Choices::default()
+            },
+            "spec.yaml",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("add `default_access: public-reads` under `auth:` in spec.yaml"),
+            "{err}"
         );
     }
 }

@@ -1,11 +1,12 @@
-//! A resource's `access:` section: who may list, get, create, update and delete its rows.
+//! A resource's `access:` section: who may list, get, create, update and delete its rows, and
+//! what `auth.default_access` makes of the actions it leaves out.
 
 use serde_yaml::Value;
 
 use super::Validator;
-use crate::model::{Access, Rule};
+use crate::model::{Access, Resource, Rule};
 use crate::problem::Problem;
-use crate::spec::{ACCESS_KEYS, RawAccess, RawRule};
+use crate::spec::{ACCESS_KEYS, DefaultAccess, RawAccess, RawRule};
 
 impl Validator {
     /// An `access:` section: each action `public`, `authenticated` or a list of roles.
@@ -71,6 +72,49 @@ impl Validator {
         }
         (self.problems.len() == before).then_some(access)
     }
+
+    /// `auth.default_access: public-reads` makes the `list` and `get` that `access` (the
+    /// resource's `access:` node) leaves out public, on shared resources that belong, directly
+    /// or through their parents, to no owned resource: those rows are everyone's already.
+    /// Public reads of private rows, or of the rows that hang off them, would leak them.
+    pub(super) fn default_reads(
+        &self,
+        resource: &mut Resource,
+        access: Option<&Value>,
+        earlier: &[Resource],
+    ) {
+        if self.default_access != DefaultAccess::PublicReads || is_private(resource, earlier) {
+            return;
+        }
+        let given = |action: &str| {
+            access
+                .and_then(|a| a.get(action))
+                .is_some_and(|rule| !rule.is_null())
+        };
+        if !given("list") {
+            resource.access.list = Rule::Public;
+        }
+        if !given("get") {
+            resource.access.get = Rule::Public;
+        }
+    }
+}
+
+/// Whether a resource's rows are someone's: it is owned, or one of its parents is private
+/// (parents are declared above their children, so `earlier` holds them).
+fn is_private(resource: &Resource, earlier: &[Resource]) -> bool {
+    resource.owned
+        || resource
+            .fields
+            .iter()
+            .filter_map(|f| f.references.as_ref())
+            .any(|r| {
+                r.owned_parent
+                    || earlier
+                        .iter()
+                        .find(|p| p.name == r.resource)
+                        .is_some_and(|p| is_private(p, earlier))
+            })
 }
 
 #[cfg(test)]
@@ -131,5 +175,51 @@ mod tests {
             Rule::Roles(vec!["editor".into(), "admin".into()])
         );
         assert_eq!(resource.admin_roles, ["admin"]);
+    }
+
+    #[test]
+    fn public_reads_open_list_and_get_of_shared_resources_only() {
+        let yaml = "project: { name: x }\nauth: { default_access: public-reads }\nresources:\n  \
+            project:\n    fields: { a: string }\n  \
+            task:\n    owned: false\n    belongs_to: project\n    fields: { a: string }\n  \
+            note:\n    owned: false\n    belongs_to: task\n    fields: { a: string }\n  \
+            tag:\n    owned: false\n    fields: { a: string }\n  \
+            label:\n    owned: false\n    belongs_to: tag\n    access: { get: [editor] }\n    fields: { a: string }\n";
+        let project = validate("s", yaml, None).unwrap();
+        let reads = |name: &str| {
+            let resource = project.resources.iter().find(|r| r.name == name).unwrap();
+            let writes = [
+                &resource.access.create,
+                &resource.access.update,
+                &resource.access.delete,
+            ];
+            assert!(
+                writes.iter().all(|rule| **rule == Rule::Authenticated),
+                "{name}"
+            );
+            (resource.access.list.clone(), resource.access.get.clone())
+        };
+        let signed_in = (Rule::Authenticated, Rule::Authenticated);
+        assert_eq!(reads("project"), signed_in, "owned rows stay private");
+        assert_eq!(
+            reads("task"),
+            signed_in,
+            "shared rows under an owned parent"
+        );
+        assert_eq!(reads("note"), signed_in, "and under its children");
+        assert_eq!(reads("tag"), (Rule::Public, Rule::Public));
+        assert_eq!(
+            reads("label"),
+            (Rule::Public, Rule::Roles(vec!["editor".into()])),
+            "the resource's own `access:` wins"
+        );
+        let authenticated =
+            validate("s", &yaml.replace("public-reads", "authenticated"), None).unwrap();
+        assert!(
+            authenticated
+                .resources
+                .iter()
+                .all(|r| r.access.list == Rule::Authenticated)
+        );
     }
 }

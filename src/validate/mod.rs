@@ -28,7 +28,9 @@ pub use names::{PYTHON_KEYWORDS, is_snake_identifier};
 use crate::locate::Locator;
 use crate::model::{FieldType, Project, Resource};
 use crate::problem::{Problem, Problems};
-use crate::spec::{AUTH_KEYS, PROJECT_KEYS, RawAuth, RawProject, SPEC_KEYS};
+use crate::spec::{
+    AUTH_KEYS, DefaultAccess, Mode, Orm, PROJECT_KEYS, RawAuth, RawProject, SPEC_KEYS,
+};
 use names::api_title;
 use nodes::strip_location;
 
@@ -37,6 +39,7 @@ use nodes::strip_location;
 pub fn validate(source: &str, text: &str, name: Option<&str>) -> Result<Project, Problems> {
     let mut v = Validator {
         problems: Vec::new(),
+        default_access: DefaultAccess::default(),
     };
     // Editors on Windows may start a file with a byte order mark; YAML does not want it.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -83,6 +86,8 @@ pub fn validate(source: &str, text: &str, name: Option<&str>) -> Result<Project,
 
 struct Validator {
     problems: Vec<Problem>,
+    /// `auth.default_access`, known before the resources are resolved.
+    default_access: DefaultAccess,
 }
 
 impl Validator {
@@ -94,6 +99,12 @@ impl Validator {
         let root = self.mapping(root, "")?;
         self.keys(root, SPEC_KEYS, "");
         let project: Option<RawProject> = match root.get("project") {
+            Some(Value::Mapping(map)) => {
+                let mut map = map.clone();
+                self.choice::<Orm>(&mut map, "orm", "project");
+                self.choice::<Mode>(&mut map, "mode", "project");
+                self.node(&Value::Mapping(map), PROJECT_KEYS, "project")
+            }
             Some(node) => self.node(node, PROJECT_KEYS, "project"),
             None => {
                 self.report(
@@ -104,9 +115,16 @@ impl Validator {
             }
         };
         let auth: RawAuth = match root.get("auth") {
+            Some(Value::Mapping(map)) => {
+                let mut map = map.clone();
+                self.choice::<DefaultAccess>(&mut map, "default_access", "auth");
+                self.node(&Value::Mapping(map), AUTH_KEYS, "auth")
+                    .unwrap_or_default()
+            }
             Some(node) => self.node(node, AUTH_KEYS, "auth").unwrap_or_default(),
             None => RawAuth::default(),
         };
+        self.default_access = auth.default_access.unwrap_or_default();
         let name = match name_override {
             Some(name) => self.project_name(name, "NAME"),
             None => project
@@ -120,8 +138,7 @@ impl Validator {
                     .hint("leave it out to use `role`, the claim Better Auth's admin plugin sets"),
             );
         }
-        if let Some(project) = &project
-            && let Some(description) = &project.description
+        if let Some(description) = project.as_ref().and_then(|p| p.description.as_ref())
             && (description.chars().any(char::is_control) || description.chars().count() > 200)
         {
             self.report(
@@ -189,6 +206,8 @@ impl Validator {
                 if let Some(belongs_to) = value.get("belongs_to").filter(|v| !v.is_null()) {
                     self.relations(&mut resource, belongs_to, &resources);
                 }
+                // After the relations: whether the rows hang off an owned resource decides.
+                self.default_reads(&mut resource, value.get("access"), &resources);
                 resources.push(resource);
             }
         }
@@ -282,6 +301,7 @@ mod tests {
     use super::validate;
     use super::values::is_iso_date;
     use crate::model::DefaultValue;
+    use crate::spec::{DefaultAccess, Mode, Orm, json_schema};
 
     #[test]
     fn a_valid_spec_resolves_names_and_defaults() {
@@ -385,6 +405,114 @@ mod tests {
         assert!(
             is_iso_date("2024-02-29") && !is_iso_date("2023-02-29") && !is_iso_date("2026-04-31")
         );
+    }
+
+    #[test]
+    fn every_target_is_accepted_and_reaches_the_model() {
+        for (orm, expected_orm) in [("sqlmodel", Orm::Sqlmodel), ("sqlalchemy", Orm::Sqlalchemy)] {
+            for (mode, expected_mode) in [("async", Mode::Async), ("sync", Mode::Sync)] {
+                let yaml = format!(
+                    "project: {{ name: x, orm: {orm}, mode: {mode} }}\nresources:\n  t:\n    fields: {{ a: string }}\n"
+                );
+                let project = validate("s", &yaml, None).unwrap();
+                assert_eq!((project.orm, project.mode), (expected_orm, expected_mode));
+            }
+        }
+        let project = validate("s", &format!("{HEAD}      s: string\n"), None).unwrap();
+        assert_eq!((project.orm, project.mode), (Orm::Sqlmodel, Mode::Async));
+    }
+
+    #[test]
+    fn a_wrong_choice_is_reported_at_its_key_with_the_words_it_takes() {
+        let yaml = "project: { name: \"My Shop\", orm: SQLAlchemy, mode: threads }\nauth: { default_access: public }\nresources:\n  t:\n    fields: { a: string }\n";
+        let problems = problems(yaml);
+        let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "1:29: project.orm: `SQLAlchemy` is not a valid `orm`\n  hint: did you mean `sqlalchemy`? `orm` is one of: sqlmodel, sqlalchemy",
+                "1:46: project.mode: `threads` is not a valid `mode`\n  hint: `mode` is one of: async, sync",
+                "2:9: auth.default_access: `public` is not a valid `default_access`\n  hint: did you mean `public-reads`? `default_access` is one of: authenticated, public-reads",
+                "1:12: project.name: `My Shop` is not a valid project name\n  hint: use lowercase letters, digits, `_` or `-`, starting with a letter, e.g. `shop_api`",
+            ],
+            "the rest of the section is still checked"
+        );
+    }
+
+    /// `check` accepts, for each key that takes a word, exactly the words the JSON Schema
+    /// offers editors, and the command line offers the same words.
+    #[test]
+    fn the_schema_offers_exactly_the_words_validate_accepts() {
+        let schema: serde_json::Value = serde_json::from_str(&json_schema()).unwrap();
+        for (path, def, key, words) in [
+            ("project.orm", "RawProject", "orm", clap_words::<Orm>()),
+            ("project.mode", "RawProject", "mode", clap_words::<Mode>()),
+            (
+                "auth.default_access",
+                "RawAuth",
+                "default_access",
+                clap_words::<DefaultAccess>(),
+            ),
+        ] {
+            let offered = schema_words(&schema, &schema["$defs"][def]["properties"][key]);
+            assert_eq!(offered, words, "{path}: the schema and the command line");
+            let mut candidates = offered.clone();
+            for word in &offered {
+                candidates.extend([
+                    word.to_uppercase(),
+                    word.replace('-', "_"),
+                    format!("{word} "),
+                    format!("{word}s"),
+                ]);
+            }
+            candidates.extend(["".to_owned(), "true".to_owned(), "sqlite".to_owned()]);
+            for candidate in candidates {
+                let (section, key) = path.split_once('.').unwrap();
+                let value = serde_json::to_string(&candidate).unwrap();
+                let head = match section {
+                    "project" => format!("project:\n  name: x\n  {key}: {value}\n"),
+                    _ => format!("project: {{ name: x }}\n{section}:\n  {key}: {value}\n"),
+                };
+                let yaml = format!("{head}resources:\n  t:\n    fields: {{ a: string }}\n");
+                assert_eq!(
+                    validate("s", &yaml, None).is_ok(),
+                    offered.contains(&candidate),
+                    "{path}: {candidate:?}\n{yaml}"
+                );
+            }
+        }
+    }
+
+    fn clap_words<T: clap::ValueEnum>() -> Vec<String> {
+        T::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value())
+            .map(|v| v.get_name().to_owned())
+            .collect()
+    }
+
+    /// The words a schema node allows, following `$ref`, `anyOf` and `oneOf` (`null` aside).
+    fn schema_words(schema: &serde_json::Value, node: &serde_json::Value) -> Vec<String> {
+        if let Some(reference) = node["$ref"].as_str() {
+            let name = reference.trim_start_matches("#/$defs/");
+            return schema_words(schema, &schema["$defs"][name]);
+        }
+        if let Some(words) = node["enum"].as_array() {
+            return words
+                .iter()
+                .map(|w| w.as_str().unwrap().to_owned())
+                .collect();
+        }
+        if let Some(word) = node["const"].as_str() {
+            return vec![word.to_owned()];
+        }
+        let alternatives = node["anyOf"].as_array().or(node["oneOf"].as_array());
+        alternatives
+            .into_iter()
+            .flatten()
+            .filter(|alternative| alternative["type"] != "null")
+            .flat_map(|alternative| schema_words(schema, alternative))
+            .collect()
     }
 
     #[test]

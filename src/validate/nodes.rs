@@ -1,6 +1,7 @@
 //! YAML plumbing: checking a node's shape and keys before deserializing it, and showing values
 //! and serde_yaml's messages in problems.
 
+use clap::ValueEnum;
 use serde::de::DeserializeOwned;
 use serde_yaml::{Mapping, Value};
 
@@ -70,6 +71,46 @@ impl Validator {
             };
             self.report(Problem::new(place, format!("unknown key `{key}`")).hint(hint));
         }
+    }
+
+    /// Checks a key of `map` that takes one of a few words (`orm: sqlalchemy`). A wrong word is
+    /// reported at the key's own place with the words it takes, and emptied, so the rest of the
+    /// mapping still deserializes and is checked.
+    pub(super) fn choice<T: ValueEnum + DeserializeOwned>(
+        &mut self,
+        map: &mut Mapping,
+        key: &str,
+        path: &str,
+    ) {
+        let Some(value) = map.get_mut(key) else {
+            return;
+        };
+        if value.is_null() || serde_yaml::from_value::<T>(value.clone()).is_ok() {
+            return;
+        }
+        let words: Vec<String> = T::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value())
+            .map(|v| v.get_name().to_owned())
+            .collect();
+        let hint = match value
+            .as_str()
+            .and_then(|w| nearest(&w.to_lowercase(), words.iter().map(String::as_str)))
+        {
+            Some(near) => format!(
+                "did you mean `{near}`? `{key}` is one of: {}",
+                words.join(", ")
+            ),
+            None => format!("`{key}` is one of: {}", words.join(", ")),
+        };
+        self.report(
+            Problem::new(
+                format!("{path}.{key}"),
+                format!("{} is not a valid `{key}`", show(value)),
+            )
+            .hint(hint),
+        );
+        *value = Value::Null;
     }
 
     /// Checks a mapping's keys, then deserializes it.

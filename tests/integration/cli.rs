@@ -264,3 +264,166 @@ fn yaml_syntax_error_snapshot() {
         .clone();
     insta::assert_snapshot!(String::from_utf8(output).unwrap());
 }
+
+/// The project's `backendgen.yaml`, without the schema comment `new` puts first.
+fn kept_spec(project: &std::path::Path) -> String {
+    let text = fs::read_to_string(project.join("backendgen.yaml")).unwrap();
+    let (first, rest) = text.split_once('\n').unwrap();
+    assert!(first.starts_with("# yaml-language-server:"), "{first}");
+    rest.to_owned()
+}
+
+#[test]
+fn new_records_the_target_the_flags_chose_in_its_spec() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = example("shop.yaml");
+    backendgen(dir.path())
+        .args(["new", "shop", "--spec", spec.to_str().unwrap()])
+        .args(["--orm", "sqlalchemy", "--mode", "sync"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("sqlalchemy, sync"));
+    let kept = kept_spec(&dir.path().join("shop"));
+    let original = fs::read_to_string(&spec).unwrap();
+    assert!(
+        kept.contains("\n  orm: sqlalchemy\n  mode: sync\n"),
+        "{kept}"
+    );
+    assert_eq!(
+        kept.replace("  orm: sqlalchemy\n  mode: sync\n", ""),
+        original,
+        "nothing else changed"
+    );
+    backendgen(&dir.path().join("shop"))
+        .arg("check")
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_flag_wins_over_the_spec() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("s.yaml"),
+        "project: { name: x, orm: sqlalchemy, mode: sync }  # ours\nresources:\n  t:\n    fields: { a: string }\n",
+    )
+    .unwrap();
+    backendgen(dir.path())
+        .args(["new", "x", "--spec", "s.yaml", "--orm", "sqlmodel"])
+        .assert()
+        .success();
+    assert_eq!(
+        kept_spec(&dir.path().join("x")),
+        "project: { name: x, orm: sqlmodel, mode: sync }  # ours\nresources:\n  t:\n    fields: { a: string }\n"
+    );
+}
+
+#[test]
+fn a_spec_with_public_reads_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = "project:\n  name: x\nauth:\n  default_access: public-reads\nresources:\n  t:\n    owned: false\n    fields: { a: string }\n";
+    fs::write(dir.path().join("s.yaml"), spec).unwrap();
+    backendgen(dir.path())
+        .args(["new", "x", "--spec", "s.yaml"])
+        .assert()
+        .success();
+    assert_eq!(
+        kept_spec(&dir.path().join("x")),
+        spec.replace("name: x\n", "name: x\n  orm: sqlmodel\n  mode: async\n")
+    );
+}
+
+#[test]
+fn off_a_terminal_nothing_is_asked_and_the_defaults_are_taken() {
+    let dir = tempfile::tempdir().unwrap();
+    backendgen(dir.path())
+        .args(["new", "tasks"])
+        .write_stdin("")
+        .timeout(std::time::Duration::from_secs(120))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("sqlmodel, async"))
+        .stdout(predicate::str::contains("ORM").not());
+    let kept = fs::read_to_string(dir.path().join("tasks/backendgen.yaml")).unwrap();
+    assert!(kept.contains("  orm: sqlmodel\n  mode: async\n"), "{kept}");
+    assert!(!kept.contains("default_access"), "{kept}");
+}
+
+#[test]
+fn a_target_that_does_not_exist_is_a_usage_error_listing_the_choices() {
+    let dir = tempfile::tempdir().unwrap();
+    backendgen(dir.path())
+        .args(["new", "x", "--orm", "django"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "[possible values: sqlmodel, sqlalchemy]",
+        ));
+    backendgen(dir.path())
+        .args(["new", "x", "--mode", "threads"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("[possible values: async, sync]"));
+    assert!(read_tree(dir.path()).is_empty());
+}
+
+/// On a terminal `new` asks what nothing decides; arrow keys and Enter answer.
+#[cfg(unix)]
+#[test]
+fn on_a_terminal_new_asks_and_records_the_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("backendgen"));
+    command
+        .args(["new", "tasks"])
+        .current_dir(dir.path())
+        .env("TERM", "xterm");
+    let mut session = rexpect::session::spawn_command(command, Some(60_000)).unwrap();
+    const DOWN: &str = "\x1b[B";
+    for prompt in [
+        "ORM of the generated code",
+        "Async or sync code",
+        "Default access to routes",
+    ] {
+        session.exp_string(prompt).unwrap();
+        session.send(DOWN).unwrap();
+        session.send("\r").unwrap();
+        session.flush().unwrap();
+    }
+    session.exp_string("created tasks").unwrap();
+    session.exp_eof().unwrap();
+    let kept = fs::read_to_string(dir.path().join("tasks/backendgen.yaml")).unwrap();
+    assert!(
+        kept.contains("\n  orm: sqlalchemy\n  mode: sync\n"),
+        "{kept}"
+    );
+    assert!(
+        kept.contains("  roles_claim: role\n  default_access: public-reads\n"),
+        "{kept}"
+    );
+}
+
+/// Esc at a question cancels: exit status 1, nothing written.
+#[cfg(unix)]
+#[test]
+fn escape_at_a_question_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("backendgen"));
+    command
+        .args(["new", "tasks"])
+        .current_dir(dir.path())
+        .env("TERM", "xterm");
+    let mut session = rexpect::session::spawn_command(command, Some(60_000)).unwrap();
+    session.exp_string("ORM of the generated code").unwrap();
+    session.send("\x1b").unwrap();
+    session.flush().unwrap();
+    session
+        .exp_string("cancelled; nothing was written")
+        .unwrap();
+    session.exp_eof().unwrap();
+    let status = session.process().wait().unwrap();
+    assert!(
+        matches!(status, rexpect::process::WaitStatus::Exited(_, 1)),
+        "{status:?}"
+    );
+    assert!(read_tree(dir.path()).is_empty());
+}
