@@ -61,6 +61,9 @@ pub trait OrmDialect: Sync {
     /// The session method that runs a `select()` and gives its rows as objects.
     fn rows_method(&self) -> &'static str;
 
+    /// The ORM's name in prose (`SQLModel`, `SQLAlchemy 2.0`).
+    fn label(&self) -> &'static str;
+
     /// The distribution the models are written with, besides SQLAlchemy (a pyproject line).
     fn dependency(&self) -> Option<&'static str>;
 }
@@ -115,6 +118,7 @@ impl Target {
         let pick = |a: &'static str, s: &'static str| if is_async { a } else { s };
         TargetView {
             orm: self.orm.as_str(),
+            orm_label: dialect.label(),
             mode: if is_async { "async" } else { "sync" },
             is_async,
             def: pick("async def", "def"),
@@ -140,6 +144,7 @@ impl Target {
 #[derive(Debug, Clone, Serialize)]
 pub struct TargetView {
     pub orm: &'static str,
+    pub orm_label: &'static str,
     pub mode: &'static str,
     pub is_async: bool,
     /// `async def` or `def`.

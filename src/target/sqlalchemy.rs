@@ -94,6 +94,10 @@ impl OrmDialect for SqlAlchemy {
         "scalars"
     }
 
+    fn label(&self) -> &'static str {
+        "SQLAlchemy 2.0"
+    }
+
     fn dependency(&self) -> Option<&'static str> {
         None
     }

@@ -83,6 +83,10 @@ impl OrmDialect for SqlModel {
         "exec"
     }
 
+    fn label(&self) -> &'static str {
+        "SQLModel"
+    }
+
     fn dependency(&self) -> Option<&'static str> {
         Some("sqlmodel>=0.0.50")
     }

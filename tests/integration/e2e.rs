@@ -14,12 +14,33 @@ use std::process::{Command, Output};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use backendgen::spec::{Mode, Orm};
+use backendgen::spec_edit::set_scalar;
+use backendgen::target::Target;
 use backendgen::{plan, validate::validate, write};
 
 use crate::support::{example, repo_root};
 
 fn e2e_dir() -> PathBuf {
     repo_root().join("target").join("e2e")
+}
+
+/// `spec_text` set to render for `target` (`orm` and `mode` written in, as `new --orm --mode`
+/// writes them into the project's spec).
+pub fn for_target(spec_text: &str, target: Target) -> String {
+    let text = set_scalar(spec_text, "project.orm", target.orm.as_str()).unwrap();
+    let mode = if target.is_async() { "async" } else { "sync" };
+    set_scalar(&text, "project.mode", mode).unwrap()
+}
+
+/// `sqlalchemy_sync`: a target as part of a project's name.
+pub fn target_name(target: Target) -> String {
+    let mode = if target.is_async() { "async" } else { "sync" };
+    format!("{}_{mode}", target.orm.as_str())
+}
+
+pub fn target(orm: Orm, mode: Mode) -> Target {
+    Target { orm, mode }
 }
 
 /// Generates `spec` into `target/e2e/projects/<name>`, fresh.
@@ -183,12 +204,21 @@ impl Drop for PgDatabase {
     }
 }
 
-/// Every gate the generated project promises, on SQLite and on PostgreSQL.
-fn all_gates(name: &str, spec_text: &str) {
-    run_gates(name, &generate(name, spec_text));
+/// Where the gates run: SQLite always, PostgreSQL too when asked.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Databases {
+    Sqlite,
+    SqliteAndPostgres,
 }
 
-fn run_gates(name: &str, project: &Path) {
+/// Every gate the generated project promises, for one target.
+fn all_gates(name: &str, spec_text: &str, target: Target, databases: Databases) {
+    let name = format!("{name}_{}", target_name(target));
+    let project = generate(&name, &for_target(spec_text, target));
+    run_gates(&name, &project, databases);
+}
+
+fn run_gates(name: &str, project: &Path, databases: Databases) {
     let project = project.to_owned();
     let env = python_env(&project);
     let gate = |program: &str, args: &[&str], vars: &[(&str, &str)]| {
@@ -210,6 +240,9 @@ fn run_gates(name: &str, project: &Path) {
         &[("DATABASE_URL", &sqlite)],
     );
     gate("alembic", &["check"], &[("DATABASE_URL", &sqlite)]);
+    if databases == Databases::Sqlite {
+        return;
+    }
 
     let migrated = PgDatabase::create(name);
     gate(
@@ -226,21 +259,136 @@ fn run_gates(name: &str, project: &Path) {
     );
 }
 
-#[test]
-fn default_project_passes_its_gates() {
-    all_gates("tasks", backendgen::DEFAULT_SPEC);
+fn tasks_gates(target: Target) {
+    all_gates("tasks", backendgen::DEFAULT_SPEC, target, Databases::Sqlite);
+}
+
+fn shop_gates(target: Target) {
+    let spec = fs::read_to_string(example("shop.yaml")).unwrap();
+    all_gates("shop", &spec, target, Databases::SqliteAndPostgres);
 }
 
 #[test]
-fn shop_example_passes_its_gates() {
-    all_gates("shop", &fs::read_to_string(example("shop.yaml")).unwrap());
+fn tasks_sqlmodel_async_passes_its_gates() {
+    tasks_gates(target(Orm::Sqlmodel, Mode::Async));
 }
 
-/// The longest names and tightest constraints the validator allows still give a green project.
+#[test]
+fn tasks_sqlmodel_sync_passes_its_gates() {
+    tasks_gates(target(Orm::Sqlmodel, Mode::Sync));
+}
+
+#[test]
+fn tasks_sqlalchemy_async_passes_its_gates() {
+    tasks_gates(target(Orm::Sqlalchemy, Mode::Async));
+}
+
+#[test]
+fn tasks_sqlalchemy_sync_passes_its_gates() {
+    tasks_gates(target(Orm::Sqlalchemy, Mode::Sync));
+}
+
+#[test]
+fn shop_sqlmodel_async_passes_its_gates() {
+    shop_gates(target(Orm::Sqlmodel, Mode::Async));
+}
+
+#[test]
+fn shop_sqlmodel_sync_passes_its_gates() {
+    shop_gates(target(Orm::Sqlmodel, Mode::Sync));
+}
+
+#[test]
+fn shop_sqlalchemy_async_passes_its_gates() {
+    shop_gates(target(Orm::Sqlalchemy, Mode::Async));
+}
+
+#[test]
+fn shop_sqlalchemy_sync_passes_its_gates() {
+    shop_gates(target(Orm::Sqlalchemy, Mode::Sync));
+}
+
+/// The longest names and tightest constraints the validator allows still give a green project,
+/// in the default target and in the one that shares the least code with it.
 #[test]
 fn edge_cases_pass_their_gates() {
-    let spec = repo_root().join("tests/specs/edge_cases.yaml");
-    all_gates("edge_cases_api", &fs::read_to_string(spec).unwrap());
+    let spec = fs::read_to_string(repo_root().join("tests/specs/edge_cases.yaml")).unwrap();
+    all_gates(
+        "edge_cases_api",
+        &spec,
+        target(Orm::Sqlmodel, Mode::Async),
+        Databases::SqliteAndPostgres,
+    );
+    all_gates(
+        "edge_cases_api",
+        &spec,
+        target(Orm::Sqlalchemy, Mode::Sync),
+        Databases::Sqlite,
+    );
+}
+
+/// The four targets of one spec are one API: the same OpenAPI document, byte for byte, and
+/// the same test cases (pytest's ids), whichever ORM and mode wrote them.
+#[test]
+fn the_four_targets_are_one_api() {
+    let specs = [
+        ("tasks", backendgen::DEFAULT_SPEC.to_owned()),
+        ("shop", fs::read_to_string(example("shop.yaml")).unwrap()),
+    ];
+    for (name, spec) in specs {
+        let mut seen: Vec<(String, String, String)> = Vec::new();
+        for target in Target::all() {
+            let label = target_name(target);
+            let project = generate(&format!("{name}_api_{label}"), &for_target(&spec, target));
+            let env = python_env(&project);
+            let openapi = run_ok(
+                env.command(&project, "python").args([
+                    "-c",
+                    "import json; from app.main import create_app; print(json.dumps(create_app().openapi(), sort_keys=True, indent=1))",
+                ]),
+                &format!("[{name} {label}] dump the OpenAPI document"),
+            );
+            let cases = run_ok(
+                env.command(&project, "pytest").args([
+                    "--collect-only",
+                    "-q",
+                    "-p",
+                    "no:cacheprovider",
+                ]),
+                &format!("[{name} {label}] collect the tests"),
+            );
+            let cases: Vec<&str> = std::str::from_utf8(&cases.stdout)
+                .unwrap()
+                .lines()
+                .filter(|l| l.contains("::"))
+                .collect();
+            assert!(
+                cases.len() > 100,
+                "[{name} {label}] collected {}",
+                cases.len()
+            );
+            seen.push((
+                label,
+                String::from_utf8(openapi.stdout).unwrap(),
+                cases.join("\n"),
+            ));
+        }
+        let (first, document, cases) = &seen[0];
+        for (label, other_document, other_cases) in &seen[1..] {
+            let diff = similar::TextDiff::from_lines(document, other_document);
+            assert!(
+                document == other_document,
+                "{name}: the OpenAPI documents of {first} and {label} differ:\n{}",
+                diff.unified_diff().context_radius(3)
+            );
+            let diff = similar::TextDiff::from_lines(cases, other_cases);
+            assert!(
+                cases == other_cases,
+                "{name}: the test cases of {first} and {label} differ:\n{}",
+                diff.unified_diff().context_radius(3)
+            );
+        }
+    }
 }
 
 /// A project grown by hand and by `add-resource`: the user's edits, a user-written migration,
@@ -256,7 +404,7 @@ fn a_grown_project_passes_its_gates() {
         ),
         (
             "app/models/__init__.py",
-            "metadata = SQLModel.metadata\n",
+            "from app.models.base import metadata\n",
             "# mine: every table registers here\n",
         ),
         (
@@ -311,7 +459,56 @@ fn a_grown_project_passes_its_gates() {
     }
     let last = fs::read_to_string(project.join("alembic/versions/0004_add_labels.py")).unwrap();
     assert!(last.contains("down_revision: str | Sequence[str] | None = \"0003_add_projects\""));
-    run_gates("grown", &project);
+    run_gates("grown", &project, Databases::SqliteAndPostgres);
+}
+
+/// `add-resource` then `remove-resource` on a sync SQLAlchemy project: both render for the
+/// target the project's spec records, and the project stays green.
+#[test]
+fn a_sync_sqlalchemy_project_grows_and_shrinks() {
+    let sync = target(Orm::Sqlalchemy, Mode::Sync);
+    let project = generate(
+        "grown_sqlalchemy_sync",
+        &for_target(backendgen::DEFAULT_SPEC, sync),
+    );
+    let bin = env!("CARGO_BIN_EXE_backendgen");
+    for args in [
+        &[
+            "add-resource",
+            "project",
+            "--shared",
+            "--field",
+            "name:string:max=120:unique",
+            "--field",
+            "budget:decimal",
+        ][..],
+        &[
+            "add-resource",
+            "note",
+            "--belongs-to",
+            "project",
+            "--field",
+            "body:text",
+            "--field",
+            "due:datetime:optional",
+        ][..],
+        &["remove-resource", "note"][..],
+    ] {
+        run_ok(
+            Command::new(bin).args(args).current_dir(&project),
+            &format!("backendgen {}", args.join(" ")),
+        );
+    }
+    let model = fs::read_to_string(project.join("app/models/project.py")).unwrap();
+    assert!(model.contains("Mapped[str] = mapped_column(sa.String(length=120)"));
+    assert!(!project.join("app/models/note.py").exists());
+    let service = fs::read_to_string(project.join("app/services/project.py")).unwrap();
+    assert!(service.contains("\ndef list_projects(") && !service.contains("await "));
+    run_gates(
+        "grown_sqlalchemy_sync",
+        &project,
+        Databases::SqliteAndPostgres,
+    );
 }
 
 #[test]

@@ -1,24 +1,31 @@
-//! Whole generated trees, one readable document per spec (`=== path ===` then contents), so
-//! every change to generated code is reviewed as a diff (`cargo insta review`).
+//! Generated trees, one snapshot a file, so every change to generated code is reviewed as a
+//! small diff (`cargo insta review`): the tasks project in each of the four targets, and every
+//! example in the default one. Snapshots live in `snapshots/<project>_<orm>_<mode>/`.
 
+use backendgen::target::Target;
 use backendgen::{plan, validate::validate};
 
+use crate::e2e::{for_target, target_name};
 use crate::support::example;
 
-fn document(source: &str, text: &str, name: Option<&str>) -> String {
-    let project = validate(source, text, name).unwrap_or_else(|e| panic!("{e}"));
-    let plan = plan::project(&project, text).unwrap();
-    let mut out = String::new();
-    for file in &plan.files {
-        out.push_str(&format!("=== {} ===\n{}", file.path, file.contents));
-        if !file.contents.ends_with('\n') {
-            out.push('\n');
+/// Snapshots every file `text` renders to for `target`, under `<name>_<target>/`.
+fn snapshot_tree(name: &str, text: &str, target: Target) {
+    let text = for_target(text, target);
+    let project = validate(name, &text, None).unwrap_or_else(|e| panic!("{e}"));
+    let plan = plan::project(&project, &text).unwrap();
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(format!("snapshots/{name}_{}", target_name(target)));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| {
+        for file in &plan.files {
+            // `app/models/task.py` -> `app__models__task.py`.
+            insta::assert_snapshot!(file.path.replace('/', "__"), file.contents);
         }
-    }
-    out
+    });
 }
 
-/// The embedded default is `examples/tasks.yaml`, so `example_tasks` is its snapshot.
+/// The embedded default is `examples/tasks.yaml`, so `tasks_*` are its snapshots.
 #[test]
 fn the_default_spec_is_the_tasks_example() {
     let tasks = std::fs::read_to_string(example("tasks.yaml")).unwrap();
@@ -26,7 +33,14 @@ fn the_default_spec_is_the_tasks_example() {
 }
 
 #[test]
-fn every_example() {
+fn tasks_in_every_target() {
+    for target in Target::all() {
+        snapshot_tree("tasks", backendgen::DEFAULT_SPEC, target);
+    }
+}
+
+#[test]
+fn every_example_in_the_default_target() {
     let mut examples: Vec<_> = std::fs::read_dir(example(""))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -37,6 +51,8 @@ fn every_example() {
     for path in examples {
         let text = std::fs::read_to_string(&path).unwrap();
         let name = path.file_stem().unwrap().to_string_lossy().to_string();
-        insta::assert_snapshot!(format!("example_{name}"), document(&name, &text, None));
+        if name != "tasks" {
+            snapshot_tree(&name, &text, Target::all()[0]);
+        }
     }
 }
