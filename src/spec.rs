@@ -359,9 +359,29 @@ pub const FIELD_KEYS: &[&str] = &[
     "immutable",
 ];
 
-/// The JSON Schema of the spec format, pretty-printed.
+/// The JSON Schema of the spec format, pretty-printed: the structs' own, with the rules of
+/// `validate` that a schema can state (names, types, page sizes) taken from `validate` itself,
+/// so that an editor flags what `check` would.
 pub fn json_schema() -> String {
-    let schema = schemars::schema_for!(RawSpec);
+    use crate::validate::{
+        MAX_PAGE_SIZE, field_name_schema, project_name_schema, resource_name_schema,
+    };
+    let mut schema =
+        serde_json::to_value(schemars::schema_for!(RawSpec)).expect("a JSON Schema is JSON");
+    schema["properties"]["resources"]["propertyNames"] = resource_name_schema();
+    let defs = &mut schema["$defs"];
+    defs["RawProject"]["properties"]["name"] = project_name_schema();
+    defs["RawResource"]["properties"]["fields"]["propertyNames"] = field_name_schema();
+    let types: Vec<&str> = crate::model::FieldType::ALL
+        .iter()
+        .map(|(n, _)| *n)
+        .collect();
+    defs["RawField"]["properties"]["type"]["enum"] = serde_json::json!(types);
+    for bound in ["default", "max"] {
+        let size = &mut defs["RawPageSize"]["properties"][bound];
+        size["minimum"] = serde_json::json!(1);
+        size["maximum"] = serde_json::json!(MAX_PAGE_SIZE);
+    }
     serde_json::to_string_pretty(&schema).expect("a JSON Schema always serializes") + "\n"
 }
 

@@ -209,10 +209,10 @@ fn sort_entry(name: &str, expr: &str) -> String {
         .split_once('(')
         .and_then(|(func, rest)| Some((func, rest.strip_suffix(')')?)));
     match call {
-        Some((func, arg)) if line.chars().count() > python::LINE_LENGTH => {
-            python::call(8, &key, func, &[arg.to_owned()], ",")
-        }
-        _ => line,
+        _ if line.chars().count() <= python::LINE_LENGTH => line,
+        Some((func, arg)) => python::call(8, &key, func, &[arg.to_owned()], ","),
+        // An attribute cannot be split: ruff keeps it in parentheses of its own.
+        None => format!("        {key}(\n            {expr}\n        ),"),
     }
 }
 

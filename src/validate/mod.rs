@@ -23,7 +23,10 @@ use std::collections::BTreeMap;
 use serde_yaml::Value;
 
 pub use fields::text_problem;
-pub use names::{PYTHON_KEYWORDS, is_snake_identifier};
+pub use names::{
+    PYTHON_KEYWORDS, field_name_schema, is_snake_identifier, project_name_schema,
+    resource_name_schema,
+};
 
 use crate::locate::Locator;
 use crate::model::{FieldType, Project, Resource};
@@ -274,7 +277,7 @@ const MAX_FIELD_NAME: usize = 30;
 const MAX_ENUM_CLASS: usize = 32;
 const MAX_TEXT_DEFAULT: usize = 40;
 const MAX_DESCRIPTION: usize = 60;
-const MAX_PAGE_SIZE: u32 = 1000;
+pub const MAX_PAGE_SIZE: u32 = 1000;
 
 /// What the tests of every file here share.
 #[cfg(test)]

@@ -136,6 +136,49 @@ impl Validator {
     }
 }
 
+/// A snake_case identifier as a JSON Schema pattern: what `is_snake_identifier` accepts.
+const SNAKE_PATTERN: &str = "^[a-z](?:_?[a-z0-9])*$";
+
+/// The JSON Schema of the names `resource_name` accepts (`propertyNames` of `resources`).
+pub fn resource_name_schema() -> serde_json::Value {
+    let refused: Vec<&str> = [PYTHON_KEYWORDS, PYTHON_BUILTINS, RESERVED_RESOURCES].concat();
+    serde_json::json!({
+        "type": "string",
+        "pattern": SNAKE_PATTERN,
+        "maxLength": super::MAX_RESOURCE_NAME,
+        "not": { "enum": refused },
+    })
+}
+
+/// The JSON Schema of the names `field_name` accepts (`propertyNames` of `fields`).
+pub fn field_name_schema() -> serde_json::Value {
+    let refused: Vec<&str> = [
+        PYTHON_KEYWORDS,
+        PYTHON_TYPE_NAMES,
+        PYDANTIC_RESERVED,
+        GENERATED_COLUMNS,
+    ]
+    .concat();
+    serde_json::json!({
+        "type": "string",
+        "pattern": SNAKE_PATTERN,
+        "maxLength": super::MAX_FIELD_NAME,
+        "allOf": [
+            { "not": { "enum": refused } },
+            { "not": { "pattern": "^model_" } },
+        ],
+    })
+}
+
+/// The JSON Schema of a project name (`project.name`): snake_case, or kebab-case.
+pub fn project_name_schema() -> serde_json::Value {
+    serde_json::json!({
+        "type": "string",
+        "pattern": "^[a-z](?:[_-]?[a-z0-9])*$",
+        "not": { "enum": PYTHON_KEYWORDS },
+    })
+}
+
 /// `[a-z][a-z0-9_]*`, with no double or trailing underscore.
 pub fn is_snake_identifier(name: &str) -> bool {
     let mut chars = name.chars();

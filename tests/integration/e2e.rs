@@ -404,7 +404,7 @@ fn a_grown_project_passes_its_gates() {
         ),
         (
             "app/models/__init__.py",
-            "from app.models.base import metadata\n",
+            "TaskPriority\n\n",
             "# mine: every table registers here\n",
         ),
         (

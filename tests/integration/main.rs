@@ -5,5 +5,6 @@ mod cli;
 mod e2e;
 mod grow;
 mod properties;
+mod schema;
 mod snapshots;
 mod support;

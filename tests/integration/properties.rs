@@ -9,9 +9,10 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
+use backendgen::target::Target;
 use backendgen::{plan, validate::validate, write};
 
-use crate::e2e::{python_env, run_ok};
+use crate::e2e::{for_target, python_env, run_ok};
 use crate::support::backendgen;
 
 /// One field of a random spec, written in the spec's mapping form.
@@ -44,7 +45,7 @@ fn field() -> impl Strategy<Value = String> {
 
 /// A random valid spec: one to three resources, each with one to six fields and maybe a list
 /// section and access rules over them.
-fn spec() -> impl Strategy<Value = String> {
+pub(crate) fn spec() -> impl Strategy<Value = String> {
     let resource = (
         any::<bool>(),
         proptest::collection::vec(field(), 1..6),
@@ -87,7 +88,7 @@ fn spec() -> impl Strategy<Value = String> {
     })
 }
 
-fn deterministic_runner(cases: u32) -> TestRunner {
+pub(crate) fn deterministic_runner(cases: u32) -> TestRunner {
     let config = Config {
         cases,
         ..Config::default()
@@ -106,7 +107,9 @@ fn random_valid_specs_render_python_that_compiles_and_passes_ruff() {
     let strategy = spec();
     let mut last = None;
     for case in 0..24 {
-        let text = strategy.new_tree(&mut runner).unwrap().current();
+        // Every target in turn: each renders random specs to Python that passes the gates.
+        let target = Target::all()[case % 4];
+        let text = for_target(&strategy.new_tree(&mut runner).unwrap().current(), target);
         let project = validate("random", &text, None).unwrap_or_else(|e| panic!("{e}\n{text}"));
         let rendered = plan::project(&project, &text).unwrap_or_else(|e| panic!("{e:#}\n{text}"));
         let dir = root.join(format!("case{case}"));
@@ -129,9 +132,10 @@ fn random_valid_specs_render_python_that_compiles_and_passes_ruff() {
         env.command(&root, "ruff").args(["format", "--check", "."]),
         "ruff format --check of random projects",
     );
-    // The full gates on a few of them (all of them pass too, but slowly).
-    for case in 0..3 {
+    // The full gates on one of each target (all of them pass too, but slowly).
+    for case in 0..4 {
         let dir = root.join(format!("case{case}"));
+        let env = python_env(&dir);
         run_ok(
             env.command(&dir, "mypy").arg("app"),
             &format!("mypy on random case{case}"),
