@@ -16,6 +16,7 @@ mod messages;
 mod relations;
 mod resource;
 mod test_data;
+mod test_values;
 
 use access::*;
 use declarations::*;

@@ -5,7 +5,6 @@ use serde::Serialize;
 use crate::model::{Project, Resource, Rule};
 use crate::python::{self};
 use crate::target::Target;
-use crate::types;
 
 use super::*;
 
@@ -157,7 +156,7 @@ pub(super) fn ancestor_views(project: &Project, resource: &Resource) -> Vec<Ance
                 ancestor.name, ancestor.label
             );
             for field in ancestor.fields.iter().filter(|f| f.on_create()) {
-                let value = if field.references.is_some() { "n".to_owned() } else { types::sample(field, &field.name.replace('_', " ")) };
+                let value = if field.references.is_some() { "n".to_owned() } else { test_values::sample(field, &field.name.replace('_', " ")) };
                 body.push_str(&format!("        {}: {value},\n", python::string(&field.name)));
             }
             body.push_str("    }");

@@ -449,12 +449,12 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
             sample: if field.references.is_some() {
                 "PARENTS[owner]".to_owned()
             } else {
-                types::sample(field, &field.name.replace('_', " "))
+                test_values::sample(field, &field.name.replace('_', " "))
             },
             changed: if field.references.is_some() {
                 "SECOND_PARENT".to_owned()
             } else {
-                types::changed(field, &field.name.replace('_', " "))
+                test_values::changed(field, &field.name.replace('_', " "))
             },
             default_assert: default_assert(field),
         });
@@ -495,7 +495,7 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
         .fields
         .iter()
         .filter(|f| f.on_create())
-        .flat_map(types::invalid)
+        .flat_map(test_values::invalid)
         .map(pytest_param)
         .collect();
     let required: Vec<String> = resource
@@ -524,7 +524,7 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
         .fields
         .iter()
         .filter(|f| f.on_create())
-        .flat_map(types::edges)
+        .flat_map(test_values::edges)
         .map(pytest_param)
         .collect();
     let block = |keep: fn(&FieldView) -> bool, update: bool| -> String {
