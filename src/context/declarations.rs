@@ -1,10 +1,12 @@
 //! Python declarations laid out as `ruff format` would: `Field(...)` lines, module-level
-//! aliases that carry a field's limits (decimals, JSON, emails, URLs), and migration indexes.
+//! aliases that carry a field's limits (decimals, JSON, emails, URLs), and what the model,
+//! schemas and tests share about a field's Python type.
 
 use heck::ToPascalCase;
 
 use crate::model::{Field, Resource};
 use crate::python::{self, Imports};
+use crate::types;
 
 use super::*;
 
@@ -112,21 +114,49 @@ pub(super) fn annotated_alias(alias: &str, base: &str, func: &str, args: &[Strin
     )
 }
 
-pub(super) fn index(resource: &Resource, column: &str, unique: bool) -> IndexView {
-    let name = format!("ix_{}_{column}", resource.plural);
-    let args = vec![
-        format!("op.f({})", python::string(&name)),
-        python::string(&resource.plural),
-        format!("[{}]", python::string(column)),
-        format!("unique={}", if unique { "True" } else { "False" }),
-    ];
-    let drop_args = vec![
-        format!("op.f({})", python::string(&name)),
-        format!("table_name={}", python::string(&resource.plural)),
-    ];
-    IndexView {
-        create: python::call(4, "", "op.create_index", &args, ""),
-        drop: python::call(4, "", "op.drop_index", &drop_args, ""),
-        name,
+/// What the model, schemas and tests share about one field's Python: its type row, the
+/// annotation (the enum class for enums), and its default as an expression with its import.
+pub(super) struct FieldPython {
+    pub(super) row: &'static types::TypeRow,
+    pub(super) enum_class: String,
+    /// The module of the resource's model, where its enums are defined.
+    pub(super) enum_module: String,
+    pub(super) py_type: String,
+    pub(super) default: Option<String>,
+    pub(super) default_import: Option<(&'static str, &'static str)>,
+}
+
+impl FieldPython {
+    pub(super) fn of(resource: &Resource, field: &Field) -> FieldPython {
+        let row = types::row_of(field.ty);
+        let enum_class = field.enum_class(resource);
+        FieldPython {
+            row,
+            py_type: row.python.map_or_else(|| enum_class.clone(), str::to_owned),
+            default: field
+                .default
+                .as_ref()
+                .map(|d| types::default_expr(d, &enum_class)),
+            default_import: field.default.as_ref().and_then(types::default_import),
+            enum_module: format!("app.models.{}", resource.name),
+            enum_class,
+        }
+    }
+
+    /// What `py_type` needs imported outside the model module (the enum is defined there).
+    pub(super) fn import(&self, field: &Field) -> Option<(&str, &str)> {
+        match field.ty {
+            FieldType::Enum => Some((&self.enum_module, &self.enum_class)),
+            _ => self.row.import,
+        }
+    }
+
+    /// `default=...` when the field has a default, `default=None` when it is optional.
+    pub(super) fn default_arg(&self, field: &Field) -> Option<String> {
+        match (&self.default, field.optional) {
+            (Some(d), _) => Some(format!("default={d}")),
+            (None, true) => Some("default=None".to_owned()),
+            (None, false) => None,
+        }
     }
 }

@@ -13,8 +13,11 @@ mod declarations;
 mod imports;
 mod list;
 mod messages;
+mod migration;
+mod model;
 mod relations;
 mod resource;
+mod schema;
 mod test_data;
 mod test_values;
 
@@ -24,9 +27,12 @@ use imports::*;
 use list::*;
 pub use messages::readme_row;
 use messages::*;
+use migration::*;
+use model::*;
 pub use relations::router_names;
 use relations::*;
 use resource::*;
+use schema::*;
 use test_data::*;
 
 #[derive(Debug, Serialize)]

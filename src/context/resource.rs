@@ -3,15 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use heck::ToPascalCase;
 use serde::Serialize;
 
-use crate::model::{
-    EMAIL_MAX_LENGTH, Field, FieldType, Project, Resource, Rule, URL_MAX_LENGTH, enum_member,
-};
-use crate::python::{self, Imports, calls_field, declaration};
-use crate::target::{Column, Target};
-use crate::types;
+use crate::model::{Field, FieldType, Project, Resource, Rule};
+use crate::python::{self, Imports};
+use crate::target::Target;
 
 use super::*;
 
@@ -130,13 +126,6 @@ pub(super) struct ResourceView<'a> {
 }
 
 #[derive(Debug, Serialize)]
-pub(super) struct EnumView {
-    pub(super) class_name: String,
-    pub(super) field: String,
-    pub(super) members: Vec<(String, String)>,
-}
-
-#[derive(Debug, Serialize)]
 pub(super) struct FieldView {
     pub(super) name: String,
     /// `    title: str = Field(max_length=200)` in the table model.
@@ -162,276 +151,27 @@ pub(super) struct FieldView {
     pub(super) default_assert: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-pub(super) struct IndexView {
-    pub(super) name: String,
-    pub(super) create: String,
-    pub(super) drop: String,
-}
-
 pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) -> ResourceView<'a> {
     // Each module's imports are collected from the lines it is made of, as they are made.
     let target = Target::of(project);
     let dialect = target.dialect();
     let mut service_imports = service_imports(resource, target);
-    let mut model_imports = Imports::default();
-    model_imports.add("app.models.base", "TableModel");
-    // The owner's column: the token's `sub`, indexed (every query filters on it).
-    let owner_line = resource.owned.then(|| {
-        dialect.column(
-            &Column {
-                name: "user_id",
-                ty: FieldType::String,
-                python: "str".to_owned(),
-                optional: false,
-                default: None,
-                max_length: None,
-                precision: 0,
-                scale: 0,
-                enum_class: None,
-                foreign_key: None,
-                unique: false,
-                index: true,
-            },
-            &mut model_imports,
-        )
-    });
-    let mut schema_imports = Imports::default();
-    schema_imports
-        .add("pydantic", "ConfigDict")
-        .add("app.schemas.types", "RequestModel")
-        .add("app.schemas.types", "patch_schema");
-    schema_imports.add("datetime", "datetime");
-    schema_imports.add("pydantic", "BaseModel");
-    schema_imports.add("app.schemas.page", "Page");
-    schema_imports.add("app.schemas.page", "PageParams");
-
-    let mut enums = Vec::new();
-    let mut json_aliases = Vec::new();
-    let mut field_aliases: Vec<String> = Vec::new();
+    let model = model_view(resource, dialect);
+    let migration = migration_view(resource);
+    let schema = schema_view(resource);
+    let mut schema_imports = schema.imports;
+    let mut field_aliases = schema.field_aliases;
+    let json_aliases = schema.json_aliases;
     let mut fields = Vec::new();
-    let mut table_constraints = vec![python::call(
-        8,
-        "",
-        "sa.PrimaryKeyConstraint",
-        &[
-            "\"id\"".to_owned(),
-            format!("name=op.f(\"pk_{}\")", resource.plural),
-        ],
-        ",",
-    )];
-    let mut indexes = Vec::new();
-    if resource.owned {
-        indexes.push(index(resource, "user_id", false));
-    }
-    for field in &resource.fields {
-        let row = types::row_of(field.ty);
-        let enum_class = field.enum_class(resource);
-        let py_type = row.python.map_or_else(|| enum_class.clone(), str::to_owned);
-        // What `py_type` needs imported outside the model module (the enum is defined there).
-        let enum_module = format!("app.models.{}", resource.name);
-        let py_import: Option<(&str, &str)> = match field.ty {
-            FieldType::Enum => Some((&enum_module, &enum_class)),
-            _ => row.import,
-        };
-        let default_import = field.default.as_ref().and_then(types::default_import);
-        if let Some((module, name)) = row.import {
-            model_imports.add(module, name);
-        }
-        if let Some((module, name)) = default_import {
-            model_imports.add(module, name);
-        }
-        if field.ty == FieldType::Enum {
-            model_imports.add("enum", "StrEnum");
-            enums.push(EnumView {
-                class_name: enum_class.clone(),
-                field: field.name.clone(),
-                members: field
-                    .values
-                    .iter()
-                    .map(|v| (enum_member(v), v.clone()))
-                    .collect(),
-            });
-        }
-        let default = field
-            .default
-            .as_ref()
-            .map(|d| types::default_expr(d, &enum_class));
-        // `default=...` when the field has a default, `default=None` when it is optional.
-        let default_arg = match (&default, field.optional) {
-            (Some(d), _) => Some(format!("default={d}")),
-            (None, true) => Some("default=None".to_owned()),
-            (None, false) => None,
-        };
-
-        // The table model.
-        if let Some(reference) = &field.references {
-            table_constraints.push(python::call(
-                8,
-                "",
-                "sa.ForeignKeyConstraint",
-                &[
-                    format!("[{}]", python::string(&field.name)),
-                    format!("[\"{}.id\"]", reference.table),
-                    format!(
-                        "name=op.f(\"fk_{}_{}_{}\")",
-                        resource.plural, field.name, reference.table
-                    ),
-                    format!("ondelete=\"{}\"", on_delete_sql(reference.on_delete)),
-                ],
-                ",",
-            ));
-        }
-        let column = Column {
-            name: &field.name,
-            ty: field.ty,
-            python: py_type.clone(),
-            optional: field.optional,
-            default: default.clone(),
-            max_length: field
-                .is_text()
-                .then(|| field.max_length.unwrap_or(255))
-                .filter(|_| field.ty != FieldType::Text),
-            precision: field.precision.unwrap_or(10),
-            scale: field.scale.unwrap_or(2),
-            enum_class: (field.ty == FieldType::Enum).then(|| enum_class.clone()),
-            foreign_key: field
-                .references
-                .as_ref()
-                .map(|r| (r.table.clone(), on_delete_sql(r.on_delete))),
-            unique: field.unique,
-            index: field.index,
-        };
-        let model_line = dialect.column(&column, &mut model_imports);
-
-        // The schemas: Base (create), Update (every field optional), Read (what is stored).
-        let written = field.on_create() || field.on_update();
-        let input_type = match row.input {
-            _ if !written => String::new(),
-            Some((annotation, (module, name))) => {
-                schema_imports.add(module, name);
-                let default = match field.ty {
-                    FieldType::Email => Some((EMAIL_MAX_LENGTH, "Email")),
-                    FieldType::Url => Some((URL_MAX_LENGTH, "Url")),
-                    _ => None,
-                };
-                match (default, field.max_length) {
-                    // A shorter column than the type's own limit: the alias carries it.
-                    (Some((default, suffix)), Some(length)) if length != default => {
-                        schema_imports.add("app.schemas.types", "MaxLength");
-                        let args = [length.to_string()];
-                        push_alias(&mut field_aliases, alias_name(field, suffix), |name| {
-                            annotated_alias(name, annotation, "MaxLength", &args)
-                        })
-                    }
-                    _ => annotation.to_owned(),
-                }
-            }
-            None if field.ty == FieldType::Decimal => decimal_alias(
-                field,
-                DecimalUse::Body,
-                &mut schema_imports,
-                &mut field_aliases,
-            ),
-            None if field.ty == FieldType::Json => {
-                // A JSON value's limits live in an alias, shared by Base and Update.
-                schema_imports
-                    .add("typing", "Annotated")
-                    .add("app.schemas.types", "JsonLimits")
-                    .add("app.schemas.types", "JsonObject");
-                let alias = format!("{}Json", field.name.to_pascal_case());
-                json_aliases.push(json_alias(&alias, field));
-                alias
-            }
-            None => {
-                if let Some((module, name)) = py_import {
-                    schema_imports.add(module, name);
-                }
-                py_type.clone()
-            }
-        };
-        let constraints = types::schema_constraints(field);
-        let mut base_args: Vec<String> = default_arg.into_iter().collect();
-        base_args.extend(constraints.iter().cloned());
-        let base_type = if field.optional {
-            format!("{input_type} | None")
-        } else {
-            input_type.clone()
-        };
-        if field.on_create() {
-            if let Some((module, name)) = default_import {
-                schema_imports.add(module, name);
-            }
-            if field.ty == FieldType::Enum && field.default.is_some() {
-                schema_imports.add(&enum_module, &enum_class);
-            }
-            if calls_field(&base_args) {
-                schema_imports.add("pydantic", "Field");
-            }
-        }
-        if field.on_update() && calls_field(&update_args_of(&constraints)) {
-            schema_imports.add("pydantic", "Field");
-        }
-        let base_line = declaration(&field.name, &base_type, &base_args);
-        let update_args = update_args_of(&constraints);
-        // Leaving a field out of a PATCH is fine; sending null is not, unless the column is
-        // nullable. The annotation says so (null is a 422, and the document agrees); the
-        // `None` default only marks "not sent" and is never validated.
-        let update_line = declaration(&field.name, &format!("{input_type} | None"), &update_args);
-        // What the API returns comes from the database as it is: no input constraints, so a
-        // row written before a constraint was tightened (or by SQL) is still served.
-        let read_py = match row.output {
-            Some((annotation, (module, name))) => {
-                if field.readable() {
-                    schema_imports.add(module, name);
-                }
-                annotation.to_owned()
-            }
-            None => {
-                if let (true, Some((module, name))) = (field.readable(), py_import) {
-                    schema_imports.add(module, name);
-                }
-                py_type.clone()
-            }
-        };
-        let read_type = if field.optional {
-            format!("{read_py} | None")
-        } else {
-            read_py
-        };
-        let read_args: Vec<String> = field
-            .description
-            .iter()
-            .map(|d| format!("description={}", python::string(d)))
-            .collect();
-        if field.readable() && calls_field(&read_args) {
-            schema_imports.add("pydantic", "Field");
-        }
-        let read_line = declaration(&field.name, &read_type, &read_args);
-
-        // The migration.
-        let column_args = vec![
-            python::string(&field.name),
-            types::migration_type(field),
-            format!("nullable={}", if field.optional { "True" } else { "False" }),
-        ];
-        let column_line = python::call(8, "", "sa.Column", &column_args, ",");
-        match (field.unique, field.index) {
-            (true, true) => indexes.push(index(resource, &field.name, true)),
-            (true, false) => table_constraints.push(python::call(
-                8,
-                "",
-                "sa.UniqueConstraint",
-                &[
-                    python::string(&field.name),
-                    format!("name=op.f(\"uq_{}_{}\")", resource.plural, field.name),
-                ],
-                ",",
-            )),
-            (false, true) => indexes.push(index(resource, &field.name, false)),
-            (false, false) => {}
-        }
-
+    for (i, field) in resource.fields.iter().enumerate() {
+        let (model_line, column_line) = (model.lines[i].clone(), migration.columns[i].clone());
+        let SchemaLines {
+            base_line,
+            update_line,
+            read_line,
+        } = &schema.lines[i];
+        let (base_line, update_line, read_line) =
+            (base_line.clone(), update_line.clone(), read_line.clone());
         fields.push(FieldView {
             name: field.name.clone(),
             in_base: field.on_create() && field.readable(),
@@ -569,7 +309,7 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
     let search_tests = testable(&resource.list.search, true);
     ResourceView {
         table_keywords: dialect.table_keywords(),
-        owner_line,
+        owner_line: model.owner_line,
         relations: relation_views(project, resource, target),
         ancestors: ancestor_views(project, resource),
         owned_ancestors: ancestors(project, resource).iter().any(|a| a.owned),
@@ -676,7 +416,7 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
         path,
         not_found: format!("{} not found", capitalize(&resource.label)),
         readme_row: readme_row(resource),
-        enums,
+        enums: model.enums,
         uses_int32,
         conflict_literal: python::string(&conflict_message(resource, &unique_words)),
         conflict_reason: conflict_reason(resource).to_owned(),
@@ -706,8 +446,8 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
             "",
         ),
         unique_fields,
-        table_constraints,
-        indexes,
+        table_constraints: migration.table_constraints,
+        indexes: migration.indexes,
         invalid_cases,
         required_list: if required.is_empty() {
             "REQUIRED: list[str] = []".to_owned()
@@ -723,16 +463,9 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
             .fields
             .iter()
             .any(|f| !f.required() && f.readable()),
-        model_imports: model_imports.render(),
+        model_imports: model.imports,
         schema_imports: schema_imports.render(),
         fields,
         resource,
     }
-}
-
-/// A PATCH field's `Field(...)` arguments: "not sent" by default, and the input constraints.
-fn update_args_of(constraints: &[String]) -> Vec<String> {
-    let mut args = vec!["default=None".to_owned()];
-    args.extend(constraints.iter().cloned());
-    args
 }
