@@ -43,9 +43,15 @@ pub fn target(orm: Orm, mode: Mode) -> Target {
     Target { orm, mode }
 }
 
-/// Generates `spec` into `target/e2e/projects/<name>`, fresh.
+/// Generates `spec` into `target/e2e/projects/<name>`, fresh, named `name`.
 pub fn generate(name: &str, spec_text: &str) -> PathBuf {
-    let project = validate(name, spec_text, Some(name)).unwrap_or_else(|e| panic!("{e}"));
+    generate_into(name, spec_text, Some(name))
+}
+
+/// Generates `spec` into `target/e2e/projects/<name>`, fresh; `project_name` replaces the
+/// spec's own name when given.
+fn generate_into(name: &str, spec_text: &str, project_name: Option<&str>) -> PathBuf {
+    let project = validate(name, spec_text, project_name).unwrap_or_else(|e| panic!("{e}"));
     let plan = plan::project(&project, spec_text).unwrap();
     let dir = e2e_dir().join("projects").join(name);
     if dir.exists() {
@@ -339,7 +345,9 @@ fn the_four_targets_are_one_api() {
         let mut seen: Vec<(String, String, String)> = Vec::new();
         for target in Target::all() {
             let label = target_name(target);
-            let project = generate(&format!("{name}_api_{label}"), &for_target(&spec, target));
+            // One project name for all four: it is the document's title.
+            let dir = format!("{name}_api_{label}");
+            let project = generate_into(&dir, &for_target(&spec, target), None);
             let env = python_env(&project);
             let openapi = run_ok(
                 env.command(&project, "python").args([
