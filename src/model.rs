@@ -128,6 +128,104 @@ impl ListApi {
     }
 }
 
+/// A database index the list endpoint's queries are served by (besides the single-column ones
+/// of fields marked `index` and the unique ones).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Index {
+    /// `ix_<table>_<columns>`, within PostgreSQL's 63 characters.
+    pub name: String,
+    pub columns: Vec<String>,
+    /// A trigram (GIN) index for `ILIKE '%...%'` searches on PostgreSQL; a plain one elsewhere.
+    pub trigram: bool,
+}
+
+/// PostgreSQL's longest identifier.
+pub const MAX_IDENTIFIER: usize = 63;
+
+impl Index {
+    fn new(table: &str, columns: Vec<String>, trigram: bool) -> Index {
+        let suffix = if trigram { "_trgm" } else { "" };
+        let mut name = format!("ix_{table}_{}{suffix}", columns.join("_"));
+        if name.len() > MAX_IDENTIFIER {
+            // A stable short name: a prefix, and a hash of the whole.
+            use sha2::Digest;
+            let digest = sha2::Sha256::digest(name.as_bytes());
+            let hash: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+            name = format!("{}_{hash}", &name[..MAX_IDENTIFIER - 9]);
+        }
+        Index {
+            name,
+            columns,
+            trigram,
+        }
+    }
+}
+
+impl Resource {
+    /// The indexes that serve the list endpoint, so that a page and its count read a bounded
+    /// number of index entries whatever the size of the table:
+    /// - the default order and each declared sort key: `(user_id, key, id)` on owned resources
+    ///   (every query is scoped to the owner), `(key, id)` on shared ones;
+    /// - each filter, with the default order after it: `(user_id, filter, key, id)`, so a
+    ///   filtered page is read in order too;
+    /// - each searched field: a trigram index (PostgreSQL's `pg_trgm`) for `ILIKE '%q%'`.
+    pub fn indexes(&self) -> Vec<Index> {
+        let scope: Vec<String> = if self.owned {
+            vec!["user_id".to_owned()]
+        } else {
+            Vec::new()
+        };
+        let first = self
+            .list
+            .default_sort
+            .first()
+            .map_or("created_at", |(key, _)| key.as_str());
+        let ordered = |key: &str| -> Vec<String> {
+            let mut columns = vec![key.to_owned()];
+            if key != "id" {
+                columns.push("id".to_owned());
+            }
+            columns
+        };
+        let mut wanted: Vec<Vec<String>> = Vec::new();
+        let mut keys = vec![first];
+        keys.extend(
+            self.list
+                .sort
+                .iter()
+                .map(String::as_str)
+                .filter(|k| *k != first),
+        );
+        for key in keys {
+            if !self.owned && key == "id" {
+                continue; // the primary key
+            }
+            wanted.push([scope.clone(), ordered(key)].concat());
+        }
+        for filter in &self.list.filter {
+            let unique = self.fields.iter().any(|f| &f.name == filter && f.unique);
+            if unique && !self.owned {
+                continue; // one row at most: its unique index finds it
+            }
+            let mut columns = [scope.clone(), vec![filter.clone()]].concat();
+            if filter != first {
+                columns.extend(ordered(first));
+            }
+            wanted.push(columns);
+        }
+        let mut indexes: Vec<Index> = Vec::new();
+        for columns in wanted {
+            if !indexes.iter().any(|i| i.columns == columns) {
+                indexes.push(Index::new(&self.plural, columns, false));
+            }
+        }
+        for field in &self.list.search {
+            indexes.push(Index::new(&self.plural, vec![field.clone()], true));
+        }
+        indexes
+    }
+}
+
 /// The columns every table has, which lists may also sort by.
 pub const GENERATED_SORTABLE: &[&str] = &["id", "created_at", "updated_at"];
 

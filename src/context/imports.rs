@@ -16,6 +16,7 @@ pub(super) fn service_imports(resource: &Resource, target: Target) -> Imports {
         .add(query, "func")
         .add(query, "select")
         .add(session_module, session_class)
+        .add("app.config", "settings")
         .add("app.models.base", "utcnow")
         .add(
             &format!("app.models.{}", resource.name),

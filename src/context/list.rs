@@ -114,8 +114,11 @@ pub(super) fn list_view(
         query_fields.push(
             "    q: Text | None = Field(\n        default=None, min_length=1, max_length=200, description=\"Text to look for.\"\n    )".to_owned(),
         );
+        service_imports
+            .add("app.services.search", "ESCAPE")
+            .add("app.services.search", "contains_pattern");
         let mut clause = String::from(
-            "    if query.q is not None:\n        conditions.append(\n            or_(\n",
+            "    if query.q is not None:\n        pattern = contains_pattern(query.q)\n        conditions.append(\n            or_(\n",
         );
         for name in &list.search {
             clause.push_str(&format!(
@@ -124,10 +127,10 @@ pub(super) fn list_view(
                     16,
                     "",
                     &format!(
-                        "{}.icontains",
+                        "{}.ilike",
                         dialect.column_expr(class, name, service_imports)
                     ),
-                    &["query.q".into(), "autoescape=True".into()],
+                    &["pattern".into(), "escape=ESCAPE".into()],
                     ""
                 )
                 .trim_end_matches(',')

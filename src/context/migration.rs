@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::model::Resource;
+use crate::model::{Index, Resource};
 use crate::python;
 use crate::types;
 
@@ -22,6 +22,8 @@ pub(super) struct MigrationView {
     /// The `op.create_table(...)` arguments after the columns, and the indexes.
     pub(super) table_constraints: Vec<String>,
     pub(super) indexes: Vec<IndexView>,
+    /// A searched field has a trigram index: the migration enables `pg_trgm` on PostgreSQL.
+    pub(super) trigram: bool,
 }
 
 pub(super) fn migration_view(resource: &Resource) -> MigrationView {
@@ -37,9 +39,6 @@ pub(super) fn migration_view(resource: &Resource) -> MigrationView {
         ",",
     )];
     let mut indexes = Vec::new();
-    if resource.owned {
-        indexes.push(index(resource, "user_id", false));
-    }
     for field in &resource.fields {
         if let Some(reference) = &field.references {
             table_constraints.push(python::call(
@@ -80,11 +79,50 @@ pub(super) fn migration_view(resource: &Resource) -> MigrationView {
             (false, false) => {}
         }
     }
+    let served = resource.indexes();
+    let trigram = served.iter().any(|i| i.trigram);
+    indexes.extend(served.iter().map(|i| list_index(resource, i)));
     MigrationView {
         columns,
         table_constraints,
         indexes,
+        trigram,
     }
+}
+
+/// `op.create_index(...)` of an index the list endpoint uses (`Resource::indexes`).
+fn list_index(resource: &Resource, index: &Index) -> IndexView {
+    let columns: Vec<String> = index.columns.iter().map(|c| python::string(c)).collect();
+    let mut args = vec![
+        format!("op.f({})", python::string(&index.name)),
+        python::string(&resource.plural),
+        format!("[{}]", columns.join(", ")),
+        "unique=False".to_owned(),
+    ];
+    args.extend(trigram_options(index));
+    let drop_args = vec![
+        format!("op.f({})", python::string(&index.name)),
+        format!("table_name={}", python::string(&resource.plural)),
+    ];
+    IndexView {
+        create: python::call(4, "", "op.create_index", &args, ""),
+        drop: python::call(4, "", "op.drop_index", &drop_args, ""),
+        name: index.name.clone(),
+    }
+}
+
+/// A trigram index's PostgreSQL options (other databases ignore them: a plain index there).
+pub(super) fn trigram_options(index: &Index) -> Vec<String> {
+    if !index.trigram {
+        return Vec::new();
+    }
+    vec![
+        "postgresql_using=\"gin\"".to_owned(),
+        format!(
+            "postgresql_ops={{{}: \"gin_trgm_ops\"}}",
+            python::string(&index.columns[0])
+        ),
+    ]
 }
 
 pub(super) fn index(resource: &Resource, column: &str, unique: bool) -> IndexView {

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::model::{FieldType, Resource, enum_member};
-use crate::python::Imports;
+use crate::python::{self, Imports};
 use crate::target::{Column, OrmDialect};
 
 use super::*;
@@ -20,6 +20,8 @@ pub(super) struct ModelView {
     pub(super) imports: String,
     /// The owner's `user_id` column declaration (owned resources).
     pub(super) owner_line: Option<String>,
+    /// `    __table_args__ = (sa.Index(...), ...)`: the indexes the list endpoint uses.
+    pub(super) table_args: Option<String>,
     pub(super) enums: Vec<EnumView>,
     /// One declaration per field, in the spec's order.
     pub(super) lines: Vec<String>,
@@ -43,10 +45,31 @@ pub(super) fn model_view(resource: &Resource, dialect: &dyn OrmDialect) -> Model
                 enum_class: None,
                 foreign_key: None,
                 unique: false,
-                index: true,
+                // Served by the composite indexes of `Resource::indexes`, which start with it.
+                index: false,
             },
             &mut imports,
         )
+    });
+    let served = resource.indexes();
+    let table_args = (!served.is_empty()).then(|| {
+        imports.add("sqlalchemy as sa", "");
+        let indexes: Vec<String> = served
+            .iter()
+            .map(|index| {
+                let mut args = vec![python::string(&index.name)];
+                args.extend(index.columns.iter().map(|c| python::string(c)));
+                args.extend(trigram_options(index));
+                python::call(8, "", "sa.Index", &args, ",")
+            })
+            .collect();
+        let one_line = format!("    __table_args__ = ({})", indexes[0].trim_start());
+        match indexes.as_slice() {
+            [only] if !only.contains('\n') && one_line.chars().count() <= python::LINE_LENGTH => {
+                one_line
+            }
+            _ => format!("    __table_args__ = (\n{}\n    )", indexes.join("\n")),
+        }
     });
     let mut enums = Vec::new();
     let mut lines = Vec::new();
@@ -95,6 +118,7 @@ pub(super) fn model_view(resource: &Resource, dialect: &dyn OrmDialect) -> Model
     ModelView {
         imports: imports.render(),
         owner_line,
+        table_args,
         enums,
         lines,
     }

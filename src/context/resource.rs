@@ -28,6 +28,10 @@ pub(super) struct ResourceView<'a> {
     pub(super) table_keywords: &'static str,
     /// The owner's `user_id` column declaration (owned resources).
     pub(super) owner_line: Option<String>,
+    /// The model's `__table_args__` (its list indexes), and whether the migration enables
+    /// `pg_trgm` for them.
+    pub(super) table_args: Option<String>,
+    pub(super) trigram: bool,
     pub(super) schema_imports: String,
     pub(super) service_imports: String,
     /// The owner and id columns as SQL expressions in the service's queries.
@@ -310,6 +314,8 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
     ResourceView {
         table_keywords: dialect.table_keywords(),
         owner_line: model.owner_line,
+        table_args: model.table_args,
+        trigram: migration.trigram,
         relations: relation_views(project, resource, target),
         ancestors: ancestor_views(project, resource),
         owned_ancestors: ancestors(project, resource).iter().any(|a| a.owned),
@@ -325,6 +331,7 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
         ),
         test_imports: {
             let mut imports = Imports::default();
+            imports.add("app.config", "settings");
             for r in ancestors(project, resource)
                 .into_iter()
                 .chain(std::iter::once(resource))

@@ -7,7 +7,7 @@ use crate::problem::{Problem, nearest};
 use crate::spec::RawList;
 
 impl Validator {
-    /// Checks a `list:` section against the fields; filtered and sorted fields get an index.
+    /// Checks a `list:` section against the fields.
     pub(super) fn list_api(
         &mut self,
         raw: &RawList,
@@ -123,14 +123,8 @@ impl Validator {
         if self.problems.len() > before {
             return None;
         }
-        // Filtered and sorted columns are looked up: they get an index (unique ones have one).
-        for field in fields.iter_mut() {
-            if !field.unique
-                && (list.filter.contains(&field.name) || list.sort.contains(&field.name))
-            {
-                field.index = true;
-            }
-        }
+        // Filtered and sorted columns are looked up through the resource's composite indexes
+        // (`Resource::indexes`), not single-column ones.
         Some(list)
     }
 }
@@ -178,9 +172,16 @@ mod tests {
             resource.list.default_sort,
             [("title".to_owned(), false), ("id".to_owned(), true)]
         );
-        assert!(
-            resource.fields[0].index && resource.fields[3].index,
-            "filtered and sorted fields are indexed"
+        let indexes: Vec<Vec<String>> = resource.indexes().into_iter().map(|i| i.columns).collect();
+        let columns = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            indexes,
+            [
+                columns(&["user_id", "title", "id"]),
+                columns(&["user_id", "created_at", "id"]),
+                columns(&["user_id", "n", "title", "id"]),
+            ],
+            "the default order, each sort key and each filter have an index of the owner's rows"
         );
     }
 }
