@@ -177,7 +177,7 @@ pub const TABLE: &[TypeRow] = &[
         )
     },
     TypeRow {
-        model_arg: Some("sa_type=sa.JSON"),
+        model_arg: Some("sa_type=sa.JSON(none_as_null=True)"),
         ..row(
             FieldType::Json,
             Some("dict[str, Any]"),

@@ -128,7 +128,9 @@ pub(super) fn database_imports(target: Target) -> String {
         imports.add("sqlalchemy as sa", "");
     }
     imports
+        .add("typing", "Any")
         .add("sqlalchemy", "event")
+        .add("sqlalchemy", "make_url")
         .add("sqlalchemy.engine.interfaces", "DBAPIConnection")
         .add("sqlalchemy.pool", "ConnectionPoolEntry")
         .add("app.config", "settings");

@@ -23,6 +23,11 @@ impl SqlAlchemy {
                 imports.add("app.models.base", "enum_column");
                 format!("enum_column({class})")
             }
+            (FieldType::Json, _) => {
+                // A missing value is SQL NULL, not the JSON value `null`.
+                imports.add("sqlalchemy as sa", "");
+                "sa.JSON(none_as_null=True)".to_owned()
+            }
             _ => {
                 imports.add("sqlalchemy as sa", "");
                 let length = column

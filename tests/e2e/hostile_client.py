@@ -44,7 +44,6 @@ import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from served import served
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 KID = "hostile-client-key"
 
@@ -295,7 +294,7 @@ def plant_rows(project: Path, database_url: str, client: httpx.Client, ids: dict
             first = sa.select(sa.func.min(table.c.id)).scalar_subquery()
             updates.append(table.update().where(table.c.id == first).values(**values))
 
-    if isinstance(engine, AsyncEngine):
+    if not isinstance(engine, sa.Engine):
 
         async def run() -> None:
             async with engine.begin() as connection:
@@ -322,6 +321,29 @@ def plant_rows(project: Path, database_url: str, client: httpx.Client, ids: dict
         ):
             fail(f"GET {route}/{row_id} does not show the planted values: {text[:300]}")
     print(f"planted rows: {planted} tables overwritten by SQL, every row still served")
+
+
+def burst(url: str, headers: dict[str, str], routes: list[str], requests: int) -> None:
+    """`requests` reads arriving at once (more than a sync app's threads and connections):
+    every one answers 200, in bounded time."""
+
+    async def run() -> list[int]:
+        limits = httpx.Limits(max_connections=requests)
+        async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60, limits=limits) as c:
+            answers = await asyncio.gather(
+                *(c.get(routes[n % len(routes)]) for n in range(requests))
+            )
+        return [answer.status_code for answer in answers]
+
+    started = time.monotonic()
+    statuses = asyncio.run(run())
+    took = time.monotonic() - started
+    wrong = [status for status in statuses if status != 200]
+    if wrong:
+        fail(f"{len(wrong)} of {requests} concurrent reads failed: {sorted(set(wrong))}")
+    if took > 30:
+        fail(f"{requests} concurrent reads took {took:.0f} s")
+    print(f"burst: {requests} concurrent reads, all 200, in {took:.1f} s")
 
 
 def schemathesis(project: Path, url: str, bearer: str, examples: int, seed: int) -> None:
@@ -389,6 +411,7 @@ def main() -> None:
                     answer = anonymous.get(route, headers={"Authorization": f"Bearer {huge}"})
                     if answer.status_code not in {200, 401}:
                         fail(f"an oversized token on {route} answered {answer.status_code}")
+                burst(url, headers, list(ids), 200)
                 hostile_bodies(project, url, client, anonymous, ids)
                 plant_rows(project, args.database_url, client, ids)
                 if args.schemathesis:

@@ -620,3 +620,21 @@ fn shop_serves_planted_rows_on_postgresql() {
     let database = PgDatabase::create("hostile");
     hostile_client("shop_hostile_pg", &spec, Some(&database), 0);
 }
+
+/// The sync targets under the same attack, and a burst of concurrent reads beyond their
+/// thread pool and connection pool: SQLAlchemy on SQLite with the contract tester, SQLModel
+/// on PostgreSQL with planted rows.
+#[test]
+fn sync_sqlalchemy_shop_survives_a_hostile_client_and_a_contract_tester() {
+    let spec = fs::read_to_string(example("shop.yaml")).unwrap();
+    let spec = for_target(&spec, target(Orm::Sqlalchemy, Mode::Sync));
+    hostile_client("shop_hostile_sqlalchemy_sync", &spec, None, 30);
+}
+
+#[test]
+fn sync_sqlmodel_shop_serves_planted_rows_on_postgresql() {
+    let spec = fs::read_to_string(example("shop.yaml")).unwrap();
+    let spec = for_target(&spec, target(Orm::Sqlmodel, Mode::Sync));
+    let database = PgDatabase::create("hostile_sync");
+    hostile_client("shop_hostile_pg_sqlmodel_sync", &spec, Some(&database), 0);
+}
