@@ -22,8 +22,8 @@ or --pg / BENCH_PG). For every target (ORM x mode) it:
 
 It prints one table: requests per second, p50 and p99 latency, CPU seconds per 1,000
 requests of the server process and of PostgreSQL, new PostgreSQL sessions (pool churn),
-and CPU used by anything else on the machine meanwhile (non-zero means the run was
-disturbed). A JSON copy goes to target/bench/.
+and CPU used by anything else on the machine meanwhile (more than a second or two means
+the run shared the cores with other work). A JSON copy goes to target/bench/.
 """
 
 from __future__ import annotations
@@ -406,8 +406,8 @@ def served(
 
 
 def wrk(url: str, token: str, connections: int, seconds: int, timeout: int) -> dict[str, int]:
-    """One bounded wrk run on a single thread (the machine has two cores: one for the
-    server, one shared by wrk and PostgreSQL)."""
+    """One bounded wrk run, on a single thread so that it takes little of the two cores
+    that the server and PostgreSQL share."""
     output = run(
         [
             "wrk",
@@ -463,10 +463,10 @@ def measure(
     connections: int,
     args: argparse.Namespace,
 ) -> Result:
-    # Warm-up at the same concurrency: the pool grows to what this load holds open.
     waited = wait_for_quiet(args.quiet_wait)
     if waited > 3:
         print(f"  waited {waited:.0f} s for the machine to idle", file=sys.stderr)
+    # Warm-up at the same concurrency: the pool grows to what this load holds open.
     wrk(url, token, connections, args.warmup, args.timeout)
     sessions = pg_sessions(pg, database)
     server, postgres, busy, load = (
