@@ -312,10 +312,11 @@ pub(crate) fn float_literal(x: f64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn field(ty: FieldType) -> Field {
+    /// A field of `ty` with the constraints the tests of field values expect.
+    pub(crate) fn field(ty: FieldType) -> Field {
         Field {
             max_length: (ty == FieldType::String).then_some(10),
             precision: (ty == FieldType::Decimal).then_some(5),

@@ -420,20 +420,7 @@ fn capitalize(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::model::Bound;
-
-    fn field(ty: FieldType) -> Field {
-        Field {
-            max_length: (ty == FieldType::String).then_some(10),
-            precision: (ty == FieldType::Decimal).then_some(5),
-            scale: (ty == FieldType::Decimal).then_some(2),
-            values: if ty == FieldType::Enum {
-                vec!["low".into(), "high".into()]
-            } else {
-                vec![]
-            },
-            ..Field::new("f", ty)
-        }
-    }
+    use crate::types::tests::field;
 
     #[test]
     fn samples_fit_their_constraints() {
