@@ -16,9 +16,35 @@ use crate::locate::Locator;
 /// or flow style as that mapping is written. `None` when the layout is one this cannot edit
 /// without changing something else.
 pub fn set_scalar(text: &str, path: &str, value: &str) -> Option<String> {
+    set_scalars(text, &[(path, value)]).ok()
+}
+
+/// `set_scalar` for several values in turn, parsing the spec once and each edit once (a spec of
+/// a hundred resources takes a while to parse). The error is the path that could not be set.
+pub fn set_scalars<'p>(text: &str, edits: &[(&'p str, &str)]) -> Result<String, &'p str> {
+    let first = edits.first().map_or("", |(path, _)| *path);
+    let mut text = text.to_owned();
+    let mut tree = parse(&text).ok_or(first)?;
+    for &(path, value) in edits {
+        let parsed = parse(value).ok_or(path)?;
+        if current(&tree, path) == Some(&parsed) {
+            continue;
+        }
+        let edited = edit(&text, path, value).ok_or(path)?;
+        let edited_tree = parse(&edited).ok_or(path)?;
+        if !means(tree, &edited_tree, path, parsed) {
+            return Err(path);
+        }
+        text = edited;
+        tree = edited_tree;
+    }
+    Ok(text)
+}
+
+/// The text with the value at `path` replaced, or its key added.
+fn edit(text: &str, path: &str, value: &str) -> Option<String> {
     let locator = Locator::new(text);
-    let edited = match locator.scalar(path) {
-        Some(_) if current(text, path) == Some(parse(value)?) => text.to_owned(),
+    Some(match locator.scalar(path) {
         Some((start, end)) if start == end => {
             // An empty value stands at its key's `:`.
             let at = byte(text, start);
@@ -27,8 +53,7 @@ pub fn set_scalar(text: &str, path: &str, value: &str) -> Option<String> {
         }
         Some((start, end)) => splice(text, byte(text, start), byte(text, end), value),
         None => add(text, &locator, path, value)?,
-    };
-    means(text, &edited, path, value).then_some(edited)
+    })
 }
 
 /// Adds the key of `path` to the nearest mapping on the path that exists.
@@ -139,21 +164,17 @@ fn parse(text: &str) -> Option<Value> {
     serde_yaml::from_str(text).ok()
 }
 
-fn current(text: &str, path: &str) -> Option<Value> {
-    let mut node = parse(text)?;
+fn current<'a>(spec: &'a Value, path: &str) -> Option<&'a Value> {
+    let mut node = spec;
     for key in path.split('.') {
-        node = node.get(key)?.clone();
+        node = node.get(key)?;
     }
     Some(node)
 }
 
 /// Whether `edited` means `original` with `path` set to `value`, and nothing else changed.
-fn means(original: &str, edited: &str, path: &str, value: &str) -> bool {
-    let (Some(mut expected), Some(edited), Some(value)) =
-        (parse(original), parse(edited), parse(value))
-    else {
-        return false;
-    };
+fn means(original: Value, edited: &Value, path: &str, value: Value) -> bool {
+    let mut expected = original;
     let keys: Vec<&str> = path.split('.').collect();
     let mut node = &mut expected;
     for key in &keys[..keys.len() - 1] {
@@ -168,7 +189,7 @@ fn means(original: &str, edited: &str, path: &str, value: &str) -> bool {
         return false;
     };
     map.insert(Value::from(keys[keys.len() - 1]), value);
-    expected == edited
+    &expected == edited
 }
 
 #[cfg(test)]

@@ -6,14 +6,14 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use crate::cli::NewArgs;
 use crate::model::Project;
 use crate::plan;
 use crate::questions::{self, Ask, Choices, Stated, Terminal};
 use crate::spec::DefaultAccess;
-use crate::spec_edit::set_scalar;
+use crate::spec_edit::set_scalars;
 use crate::validate::validate;
 use crate::write;
 
@@ -91,16 +91,15 @@ fn kept_spec(text: &str, name: &str, choices: Choices, source: &str) -> Result<S
         values.push(("auth.default_access", word(choices.default_access)));
     }
     // Editors on Windows may start a file with a byte order mark; the kept spec does without.
-    let mut text = text.strip_prefix('\u{feff}').unwrap_or(text).to_owned();
-    for (path, value) in values {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let edits: Vec<(&str, &str)> = values.iter().map(|(p, v)| (*p, v.as_str())).collect();
+    set_scalars(text, &edits).map_err(|path| {
+        let value = values.iter().find(|(p, _)| *p == path).map_or("", |(_, v)| v);
         let (section, key) = path.split_once('.').expect("a dotted path");
-        text = set_scalar(&text, path, &value).with_context(|| {
-            format!(
-                "cannot record `{path}: {value}` in the spec without rewriting its layout; nothing was written\n  hint: add `{key}: {value}` under `{section}:` in {source} (in block style), then run this again"
-            )
-        })?;
-    }
-    Ok(text)
+        anyhow::anyhow!(
+            "cannot record `{path}: {value}` in the spec without rewriting its layout; nothing was written\n  hint: add `{key}: {value}` under `{section}:` in {source} (in block style), then run this again"
+        )
+    })
 }
 
 /// A choice as the spec spells it.
