@@ -86,6 +86,16 @@ pub enum Mode {
     Sync,
 }
 
+impl Mode {
+    /// The name the spec uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Async => "async",
+            Mode::Sync => "sync",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAuth {

@@ -22,9 +22,10 @@ pub struct TypeRow {
     pub output: Option<(&'static str, (&'static str, &'static str))>,
     /// The column type as a migration writes it (`{}` stands for the length).
     pub column: &'static str,
-    /// Extra `Field(...)` arguments of the table model (the column type where SQLModel would
-    /// not infer it).
-    pub model_arg: Option<&'static str>,
+    /// The column type a table model states when the annotation does not imply it (SQLModel
+    /// would infer another) or it differs from the migration's (JSON's `none_as_null`, which
+    /// the database does not see). Every ORM dialect declares it as it is.
+    pub model_type: Option<&'static str>,
     /// A JSON value of the wrong kind, for the 422 tests.
     pub wrong_kind: &'static str,
 }
@@ -44,7 +45,7 @@ const fn row(
         query_takes_input: false,
         output: None,
         column,
-        model_arg: None,
+        model_type: None,
         wrong_kind,
     }
 }
@@ -63,7 +64,7 @@ pub const TABLE: &[TypeRow] = &[
         )
     },
     TypeRow {
-        model_arg: Some("sa_type=sa.Text"),
+        model_type: Some("sa.Text()"),
         input: Some(("Text", ("app.schemas.types", "Text"))),
         query_takes_input: true,
         ..row(FieldType::Text, Some("str"), None, "sa.Text()", "12")
@@ -77,7 +78,7 @@ pub const TABLE: &[TypeRow] = &[
         "\"many\"",
     ),
     TypeRow {
-        model_arg: Some("sa_type=sa.BigInteger"),
+        model_type: Some("sa.BigInteger()"),
         ..row(
             FieldType::Bigint,
             Some("int"),
@@ -177,7 +178,8 @@ pub const TABLE: &[TypeRow] = &[
         )
     },
     TypeRow {
-        model_arg: Some("sa_type=sa.JSON(none_as_null=True)"),
+        // An empty value is SQL NULL, not the JSON value `null`.
+        model_type: Some("sa.JSON(none_as_null=True)"),
         ..row(
             FieldType::Json,
             Some("dict[str, Any]"),

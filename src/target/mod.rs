@@ -119,7 +119,7 @@ impl Target {
         TargetView {
             orm: self.orm.as_str(),
             orm_label: dialect.label(),
-            mode: if is_async { "async" } else { "sync" },
+            mode: self.mode.as_str(),
             is_async,
             def: pick("async def", "def"),
             await_: pick("await ", ""),

@@ -23,13 +23,11 @@ impl SqlAlchemy {
                 imports.add("app.models.base", "enum_column");
                 format!("enum_column({class})")
             }
-            (FieldType::Json, _) => {
-                // A missing value is SQL NULL, not the JSON value `null`.
-                imports.add("sqlalchemy as sa", "");
-                "sa.JSON(none_as_null=True)".to_owned()
-            }
             _ => {
                 imports.add("sqlalchemy as sa", "");
+                if let Some(model_type) = types::row_of(column.ty).model_type {
+                    return model_type.to_owned();
+                }
                 let length = column
                     .max_length
                     .map_or_else(String::new, |n| format!("length={n}"));

@@ -18,9 +18,9 @@ impl OrmDialect for SqlModel {
             (None, false) => Vec::new(),
         };
         // The column type, where SQLModel would not infer it from the annotation.
-        if let Some(arg) = types::row_of(column.ty).model_arg {
+        if let Some(sa_type) = types::row_of(column.ty).model_type {
             imports.add("sqlalchemy as sa", "");
-            args.push(arg.to_owned());
+            args.push(format!("sa_type={sa_type}"));
         }
         match column.ty {
             FieldType::String | FieldType::Email | FieldType::Url => {

@@ -367,17 +367,23 @@ fn a_target_that_does_not_exist_is_a_usage_error_listing_the_choices() {
     assert!(read_tree(dir.path()).is_empty());
 }
 
+/// `backendgen new tasks` in `dir`, under a pseudo-terminal.
+#[cfg(unix)]
+fn new_on_a_terminal(dir: &std::path::Path) -> rexpect::session::PtySession {
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("backendgen"));
+    command
+        .args(["new", "tasks"])
+        .current_dir(dir)
+        .env("TERM", "xterm");
+    rexpect::session::spawn_command(command, Some(60_000)).unwrap()
+}
+
 /// On a terminal `new` asks what nothing decides; arrow keys and Enter answer.
 #[cfg(unix)]
 #[test]
 fn on_a_terminal_new_asks_and_records_the_answers() {
     let dir = tempfile::tempdir().unwrap();
-    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("backendgen"));
-    command
-        .args(["new", "tasks"])
-        .current_dir(dir.path())
-        .env("TERM", "xterm");
-    let mut session = rexpect::session::spawn_command(command, Some(60_000)).unwrap();
+    let mut session = new_on_a_terminal(dir.path());
     const DOWN: &str = "\x1b[B";
     for prompt in [
         "ORM of the generated code",
@@ -407,12 +413,7 @@ fn on_a_terminal_new_asks_and_records_the_answers() {
 #[test]
 fn escape_at_a_question_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("backendgen"));
-    command
-        .args(["new", "tasks"])
-        .current_dir(dir.path())
-        .env("TERM", "xterm");
-    let mut session = rexpect::session::spawn_command(command, Some(60_000)).unwrap();
+    let mut session = new_on_a_terminal(dir.path());
     session.exp_string("ORM of the generated code").unwrap();
     session.send("\x1b").unwrap();
     session.flush().unwrap();

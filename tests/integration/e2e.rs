@@ -29,14 +29,12 @@ fn e2e_dir() -> PathBuf {
 /// writes them into the project's spec).
 pub fn for_target(spec_text: &str, target: Target) -> String {
     let text = set_scalar(spec_text, "project.orm", target.orm.as_str()).unwrap();
-    let mode = if target.is_async() { "async" } else { "sync" };
-    set_scalar(&text, "project.mode", mode).unwrap()
+    set_scalar(&text, "project.mode", target.mode.as_str()).unwrap()
 }
 
 /// `sqlalchemy_sync`: a target as part of a project's name.
 pub fn target_name(target: Target) -> String {
-    let mode = if target.is_async() { "async" } else { "sync" };
-    format!("{}_{mode}", target.orm.as_str())
+    format!("{}_{}", target.orm.as_str(), target.mode.as_str())
 }
 
 pub fn target(orm: Orm, mode: Mode) -> Target {
