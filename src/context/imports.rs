@@ -10,8 +10,10 @@ pub(super) fn service_imports(resource: &Resource, target: Target) -> Imports {
     let (session_module, session_class) = dialect.session(target.mode);
     let query = dialect.query_module();
     let mut imports = Imports::default();
-    imports.add("collections.abc", "Sequence");
     imports.add("sqlalchemy.exc", "IntegrityError");
+    for name in ["Listed", "SortKey", "after", "position_of", "sort_keys"] {
+        imports.add("app.services.paging", name);
+    }
     imports
         .add(query, "func")
         .add(query, "select")
@@ -36,7 +38,6 @@ pub(super) fn service_imports(resource: &Resource, target: Target) -> Imports {
         )
         .add("typing", "Any")
         .add("sqlalchemy", "ColumnElement")
-        .add("sqlalchemy", "UnaryExpression")
         .add("sqlalchemy.orm", "Mapped");
     if !resource.list.search.is_empty() {
         imports.add(query, "or_");
@@ -71,6 +72,7 @@ pub(super) fn router_imports(
         imports.add("app.dependencies", name);
     }
     imports.add("typing", "Annotated").add("fastapi", "Query");
+    imports.add("app.services.paging", "Listed");
     for field in &resource.fields {
         if let Some(reference) = &field.references {
             imports.add(

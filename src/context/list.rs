@@ -25,6 +25,12 @@ pub(super) struct ListView {
     pub(super) query_fields: String,
     pub(super) conditions: Vec<String>,
     pub(super) sort_columns: Vec<String>,
+    /// The sort keys that may hold NULL.
+    pub(super) nullable_sort_keys: Vec<String>,
+    /// `CURSOR_TYPES = cursor_types(...)`: what each sort key's column holds.
+    pub(super) cursor_types: String,
+    /// The longest cursor (`?after=`) the list writes, when it passes the default bound.
+    pub(super) cursor_max_length: Option<usize>,
     pub(super) filter_tests: Vec<FilterTest>,
 }
 
@@ -149,6 +155,38 @@ pub(super) fn list_view(
         .iter()
         .map(|name| sort_entry(name, &dialect.column_expr(class, name, service_imports)))
         .collect();
+    let sort_fields: Vec<Option<&Field>> = sort_names
+        .iter()
+        .map(|name| resource.fields.iter().find(|f| &f.name == name))
+        .collect();
+    let nullable_sort_keys = sort_fields
+        .iter()
+        .flatten()
+        .filter(|f| f.optional)
+        .map(|f| f.name.clone())
+        .collect();
+    let mut cursor_args: Vec<String> = sort_names
+        .iter()
+        .filter(|name| name.as_str() != "id")
+        .map(|name| format!("{name}={}", cursor_type(resource, name, schema_imports)))
+        .collect();
+    cursor_args.push(format!(
+        "id={}",
+        cursor_type(resource, "id", schema_imports)
+    ));
+    schema_imports
+        .add("app.schemas.page", "cursor_types")
+        .add("pydantic", "model_validator")
+        .add("typing", "Self");
+    let cursor_max_length =
+        Some(cursor_length(resource, &sort_names)).filter(|length| *length > DEFAULT_CURSOR_LENGTH);
+    if cursor_max_length.is_some() {
+        schema_imports
+            .add("pydantic", "Field")
+            .add("app.schemas.page", "AFTER")
+            .add("app.schemas.page", "CURSOR_PATTERN");
+    }
+    let cursor_types = python::call(0, "CURSOR_TYPES = ", "cursor_types", &cursor_args, "");
     if !list.sort.is_empty() {
         schema_imports
             .add("pydantic", "Field")
@@ -199,8 +237,83 @@ pub(super) fn list_view(
         query_fields: query_fields.join("\n"),
         conditions,
         sort_columns,
+        nullable_sort_keys,
+        cursor_types,
+        cursor_max_length,
         filter_tests,
     }
+}
+
+/// The bound `PageParams` puts on `?after=`.
+const DEFAULT_CURSOR_LENGTH: usize = 4096;
+
+/// The longest cursor a list can write: its order, and each key's value as JSON (text at
+/// six bytes a character, for escapes), in base64.
+fn cursor_length(resource: &Resource, sort_names: &[String]) -> usize {
+    let order: usize = 2 * sort_names.iter().map(|key| key.len() + 2).sum::<usize>();
+    let values: usize = sort_names
+        .iter()
+        .map(
+            |name| match resource.fields.iter().find(|f| &f.name == name) {
+                Some(field) if field.is_text() => 6 * field.max_length.unwrap_or(0) as usize + 2,
+                Some(field) if field.ty == FieldType::Enum => {
+                    6 * field.values.iter().map(String::len).max().unwrap_or(0) + 2
+                }
+                _ => 48,
+            },
+        )
+        .sum();
+    (order + values + 48 + 16).div_ceil(3) * 4
+}
+
+/// What a sort key's column holds, as the annotation a cursor's value is read back into:
+/// what the database stores, not what a request may write (rows written by SQL page too).
+fn cursor_type(resource: &Resource, name: &str, imports: &mut Imports) -> String {
+    let Some(field) = resource.fields.iter().find(|f| f.name == name) else {
+        // The columns every table has: the id, `created_at` and `updated_at`.
+        return match name {
+            "id" => imported(imports, "app.schemas.types", "Int32"),
+            _ => imported(imports, "app.schemas.types", "StoredDatetime"),
+        };
+    };
+    let annotation = match field.ty {
+        FieldType::String | FieldType::Text | FieldType::Email | FieldType::Url => "str".into(),
+        FieldType::Int => imported(imports, "app.schemas.types", "Int32"),
+        FieldType::Bigint => imported(imports, "app.schemas.types", "Int64"),
+        FieldType::Float => "float".into(),
+        FieldType::Decimal => {
+            imports
+                .add("typing", "Annotated")
+                .add("decimal", "Decimal")
+                .add("pydantic", "Field");
+            format!(
+                "Annotated[Decimal, Field(max_digits={}, decimal_places={})]",
+                field.precision.unwrap_or(10),
+                field.scale.unwrap_or(2)
+            )
+        }
+        FieldType::Bool => "bool".into(),
+        FieldType::Date => imported(imports, "datetime", "date"),
+        FieldType::Datetime => imported(imports, "app.schemas.types", "StoredDatetime"),
+        FieldType::Time => imported(imports, "app.schemas.types", "IsoTime"),
+        FieldType::Uuid => imported(imports, "uuid", "UUID"),
+        FieldType::Enum => {
+            let class = field.enum_class(resource);
+            imports.add(&format!("app.models.{}", resource.name), &class);
+            class
+        }
+        FieldType::Json => unreachable!("json fields are not sortable"),
+    };
+    if field.optional {
+        format!("{annotation} | None")
+    } else {
+        annotation
+    }
+}
+
+fn imported(imports: &mut Imports, module: &str, name: &str) -> String {
+    imports.add(module, name);
+    name.to_owned()
 }
 
 /// The bounds of what a column holds, for the list query's filters on it.

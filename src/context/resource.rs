@@ -71,6 +71,12 @@ pub(super) struct ResourceView<'a> {
     pub(super) list_query_fields: String,
     pub(super) list_conditions: Vec<String>,
     pub(super) sort_columns: Vec<String>,
+    /// `    return sort_keys(...)`: the keys of a list's order.
+    pub(super) sort_keys_call: String,
+    pub(super) cursor_types: String,
+    pub(super) cursor_max_length: Option<usize>,
+    /// `        return self.read_order(...)`: the list query's order and cursor.
+    pub(super) read_order_call: String,
     pub(super) default_sort: String,
     pub(super) filter_tests: Vec<FilterTest>,
     /// The default order is newest first (the paging tests can say so).
@@ -78,6 +84,17 @@ pub(super) struct ResourceView<'a> {
     /// Sortable and searched fields the tests can give two different values.
     pub(super) sort_tests: Vec<String>,
     pub(super) sort_tests_list: String,
+    /// `EMPTY_SORTED = [...]`: the sorted fields a row may leave empty.
+    pub(super) empty_sort_tests_list: String,
+    pub(super) empty_sorted: bool,
+    /// How many values a cursor of the default order holds: its keys and the id.
+    pub(super) cursor_keys: usize,
+    /// `def _page(...) -> XPage:` of the router, laid out as ruff would.
+    pub(super) page_signature: String,
+    /// `ORDERS = [None, "title", "-title", ...]`: the orders the cursor tests walk.
+    pub(super) orders_list: String,
+    /// An order other than the default, for a cursor read in the wrong one.
+    pub(super) other_order: String,
     pub(super) search_tests: Vec<String>,
     pub(super) search_tests_list: String,
     /// The tests compare decimals (they need `Decimal`).
@@ -379,6 +396,34 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
         list_query_fields: list.query_fields,
         list_conditions: list.conditions,
         sort_columns: list.sort_columns,
+        sort_keys_call: python::call(
+            4,
+            "return ",
+            "sort_keys",
+            &[
+                "sort".into(),
+                "columns".into(),
+                python::string_tuple("nullable=", &list.nullable_sort_keys),
+                format!("tiebreak={id_col}"),
+            ],
+            "",
+        ),
+        cursor_types: list.cursor_types,
+        cursor_max_length: list.cursor_max_length,
+        read_order_call: python::call(
+            8,
+            "return ",
+            "self.read_order",
+            &[
+                if resource.list.sort.is_empty() {
+                    python::string(&resource.list.default_sort_text())
+                } else {
+                    "self.sort".into()
+                },
+                "CURSOR_TYPES".into(),
+            ],
+            "",
+        ),
         default_sort: python::string(&resource.list.default_sort_text()),
         decimal_filters: list
             .filter_tests
@@ -387,6 +432,38 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
         filter_tests: list.filter_tests,
         newest_first: resource.list.default_sort == [("created_at".to_owned(), true)],
         sort_tests_list: python::string_list("SORTED_BY = ", &sort_tests),
+        empty_sort_tests_list: python::string_list(
+            "EMPTY_SORTED = ",
+            &sort_tests
+                .iter()
+                .filter(|name| {
+                    resource
+                        .fields
+                        .iter()
+                        .any(|f| &&f.name == name && f.optional)
+                })
+                .cloned()
+                .collect::<Vec<_>>(),
+        ),
+        empty_sorted: sort_tests.iter().any(|name| {
+            resource
+                .fields
+                .iter()
+                .any(|f| &f.name == name && f.optional)
+        }),
+        cursor_keys: resource.list.default_sort.len() + 1,
+        page_signature: python::call(
+            0,
+            "def ",
+            "_page",
+            &[
+                format!("listed: Listed[{}]", resource.class_name),
+                format!("query: {}ListQuery", resource.class_name),
+            ],
+            &format!(" -> {}Page:", resource.class_name),
+        ),
+        orders_list: orders_list(resource),
+        other_order: python::string(&other_order(resource)),
         sort_tests,
         search_tests_list: python::string_list("SEARCHED = ", &search_tests),
         search_tests,
@@ -474,5 +551,35 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
         schema_imports: schema_imports.render(),
         fields,
         resource,
+    }
+}
+
+/// `ORDERS = [None, ...]`: the default order (no `?sort=`), each sort key both ways, and two
+/// keys going opposite ways.
+fn orders_list(resource: &Resource) -> String {
+    let sort = &resource.list.sort;
+    let mut orders: Vec<String> = vec!["None".into()];
+    for key in sort {
+        orders.push(python::string(key));
+        orders.push(python::string(&format!("-{key}")));
+    }
+    if let [first, second, ..] = sort.as_slice() {
+        orders.push(python::string(&format!("{first},-{second}")));
+    }
+    let line = format!("ORDERS: list[str | None] = [{}]", orders.join(", "));
+    if line.chars().count() <= python::LINE_LENGTH {
+        return line;
+    }
+    let items: String = orders.iter().map(|o| format!("    {o},\n")).collect();
+    format!("ORDERS: list[str | None] = [\n{items}]")
+}
+
+/// A `?sort=` other than the default (the first sort key, or it reversed).
+fn other_order(resource: &Resource) -> String {
+    let default = resource.list.default_sort_text();
+    match resource.list.sort.first() {
+        Some(key) if *key != default => key.clone(),
+        Some(key) => format!("-{key}"),
+        None => default,
     }
 }

@@ -11,6 +11,7 @@
 
 mod access;
 mod fields;
+mod indexes;
 mod list;
 mod names;
 mod nodes;

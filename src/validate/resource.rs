@@ -147,7 +147,7 @@ impl Validator {
             }
             _ => ListApi::default(),
         };
-        Some(Resource {
+        let resource = Resource {
             access,
             admin_roles,
             label: name.replace('_', " "),
@@ -159,6 +159,7 @@ impl Validator {
             owned,
             fields,
             list,
-        })
+        };
+        self.index_sizes(&resource, &path).then_some(resource)
     }
 }

@@ -401,8 +401,8 @@ fn remove_keeps_and_lists_the_files_the_user_changed() {
     edit(
         &root,
         "app/services/project.py",
-        "from collections.abc import Sequence\n",
-        "from collections.abc import Sequence  # (mine)\n",
+        "from sqlalchemy.exc import IntegrityError\n",
+        "from sqlalchemy.exc import IntegrityError  # (mine)\n",
     );
     backendgen(&root)
         .args(["remove-resource", "project"])

@@ -20,7 +20,7 @@ fn field() -> impl Strategy<Value = String> {
     let kinds = prop_oneof![
         Just("{ type: string, max_length: 40 }".to_owned()),
         Just("{ type: string, min_length: 2, max_length: 12, unique: true }".to_owned()),
-        Just("{ type: text, optional: true }".to_owned()),
+        Just("{ type: text, optional: true, max_length: 600 }".to_owned()),
         Just("{ type: int, default: 3, min: 0, max: 100 }".to_owned()),
         Just("{ type: bigint, unique: true }".to_owned()),
         Just("{ type: float, optional: true, min: -1.5 }".to_owned()),
