@@ -16,7 +16,8 @@ its spec, so parents exist before children):
    refuse but the column holds (longer than max_length, outside min/max, not matching a
    pattern, JSON nested deeper than allowed). Lists and gets must still answer 200 and
    return the stored values.
-3. with --schemathesis N: `st run` with every check, a fixed seed and N examples per
+3. with --schemathesis N: `st run` with every check (settings: schemathesis.toml and
+   schemathesis_hooks.py, for `?after=` cursors), a fixed seed and N examples per
    operation, as the signed-in caller; any finding fails.
 
 Exits non-zero on the first failure, with what was sent and what came back.
@@ -245,11 +246,34 @@ def hostile_bodies(
             response = client.get(route, params={"sort": sort})
             if response.status_code >= 500:
                 fail(f"GET {route}?sort={sort[:20]}... answered {response.status_code}")
+        for cursor in hostile_cursors():
+            response = client.get(route, params={"after": cursor})
+            if response.status_code != 422:  # noqa: PLR2004
+                fail(f"GET {route}?after={cursor[:40]}... answered {response.status_code}")
         # Over the 1 MiB limit, anonymous, streamed without a Content-Length.
         big = anonymous.post(route, content=iter([b'{"a": "' + b"x" * 65_536] * 40 + [b'"}']))
         if big.status_code != 413:
             fail(f"an anonymous 2.6 MB body to {route} answered {big.status_code}")
     print(f"hostile bodies: {count} requests, no 500, every row still served")
+
+
+def hostile_cursors() -> list[str]:
+    """`?after=` values no server wrote: each must be a 422."""
+
+    def encoded(text: str) -> str:
+        return base64.urlsafe_b64encode(text.encode("utf-8", "surrogatepass")).decode().rstrip("=")
+
+    return [
+        encoded("[" * 3000 + "]" * 3000),  # nesting past the JSON parser's recursion limit
+        encoded('["-created_at", ["\\u0000", 1]]'),  # NUL
+        encoded('["-created_at", ["\\ud800", 1]]'),  # a lone surrogate
+        encoded('["-created_at", ["2030-01-01T00:00:00Z", 99999999999999999999999]]'),
+        encoded('["-created_at", ["0001-01-01T00:00:00+14:00", 1]]'),  # before UTC's range
+        encoded('["-created_at", [NaN, 1]]'),
+        encoded('{"a": 1}'),
+        encoded("\udcff"),  # not UTF-8
+        "A",  # not base64
+    ]
 
 
 def plant_rows(project: Path, database_url: str, client: httpx.Client, ids: dict[str, int]) -> None:
@@ -348,12 +372,13 @@ def burst(url: str, headers: dict[str, str], routes: list[str], requests: int) -
 
 def schemathesis(project: Path, url: str, bearer: str, examples: int, seed: int) -> None:
     st = Path(sys.executable).parent / "st"
+    here = Path(__file__).resolve().parent
     command = [
         str(st),
+        "--config-file",
+        str(here / "schemathesis.toml"),
         "run",
         f"{url}/openapi.json",
-        "--checks",
-        "all",
         "--header",
         f"Authorization: Bearer {bearer}",
         "--max-examples",
@@ -368,7 +393,10 @@ def schemathesis(project: Path, url: str, bearer: str, examples: int, seed: int)
         "10",
         "--no-color",
     ]
-    result = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=1200)
+    env = {**os.environ, "SCHEMATHESIS_HOOKS": "schemathesis_hooks", "PYTHONPATH": str(here)}
+    result = subprocess.run(
+        command, cwd=project, env=env, capture_output=True, text=True, timeout=1200
+    )
     output = result.stdout + result.stderr
     (project / "schemathesis.log").write_text(output)
     if result.returncode != 0:
