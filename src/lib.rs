@@ -4,14 +4,17 @@
 //! once) -> `model` (names and defaults resolved) -> `plan` (every file rendered in memory, by
 //! `render` from the embedded `templates/`) -> `write` (all or nothing).
 
+pub mod base;
 pub mod cli;
 pub mod commands;
 pub mod context;
 pub mod inject;
 pub mod locate;
 pub mod manifest;
+pub mod merge;
 pub mod migrations;
 pub mod model;
+pub mod overrides;
 pub mod plan;
 pub mod problem;
 pub mod project;
