@@ -21,6 +21,7 @@ pub mod project;
 pub mod python;
 pub mod questions;
 pub mod render;
+pub mod schema_diff;
 pub mod shorthand;
 pub mod spec;
 pub mod spec_edit;

@@ -53,7 +53,7 @@ pub fn run(args: &AddResourceArgs) -> Result<()> {
     let mut new_files = plan::resource_files(&renderer, &model, resource)?;
     let revisions = migrations::revisions(&project.root)?;
     let head = migrations::head(&revisions)?;
-    let (revision, path) = migrations::next(&revisions, "add", &resource.plural);
+    let (revision, path) = migrations::next(&revisions, &format!("add_{}", resource.plural));
     new_files.push(plan::migration(
         &renderer,
         "migrations/add_resource.py.tera",

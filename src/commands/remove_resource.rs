@@ -106,7 +106,7 @@ pub fn run(args: &RemoveResourceArgs) -> Result<()> {
 
     let revisions = migrations::revisions(&project.root)?;
     let head = migrations::head(&revisions)?;
-    let (revision, path) = migrations::next(&revisions, "drop", &resource.plural);
+    let (revision, path) = migrations::next(&revisions, &format!("drop_{}", resource.plural));
     let migration = plan::migration(
         &renderer,
         "migrations/drop_resource.py.tera",
