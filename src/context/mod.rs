@@ -256,6 +256,12 @@ mod tests {
                     &serde_json::to_value(resource_view(&project, resource)).unwrap(),
                     &mut known,
                 );
+                for step in [
+                    Step::Create(&project, resource),
+                    Step::Statements(vec!["    pass".to_owned()]),
+                ] {
+                    keys(&serde_json::to_value(step_view(&step)).unwrap(), &mut known);
+                }
             }
             for target in Target::all() {
                 keys(&serde_json::to_value(target.view()).unwrap(), &mut known);
