@@ -25,6 +25,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
@@ -445,15 +446,16 @@ fn last_render(project: &ProjectDir, overrides: &Overrides) -> Result<Last> {
     })
 }
 
-/// Conflict markers left in the project's generated files, as `path:line`.
+/// Conflict markers left in the files at `paths` below `root`, as `path:line`.
 pub fn remaining_markers<'a>(
-    project: &ProjectDir,
+    root: &Path,
     paths: impl IntoIterator<Item = &'a String>,
 ) -> Result<Vec<String>> {
     let mut found = Vec::new();
     let paths: BTreeSet<&String> = paths.into_iter().collect();
     for path in paths {
-        if let Some(text) = project.read(path)? {
+        // Unreadable or not text: not a file a merge wrote.
+        if let Ok(text) = std::fs::read_to_string(root.join(path)) {
             found.extend(
                 merge::markers(&text)
                     .into_iter()
@@ -468,7 +470,7 @@ fn refuse_markers<'a>(
     project: &ProjectDir,
     paths: impl IntoIterator<Item = &'a String>,
 ) -> Result<()> {
-    let found = remaining_markers(project, paths)?;
+    let found = remaining_markers(&project.root, paths)?;
     if found.is_empty() {
         return Ok(());
     }

@@ -51,7 +51,11 @@ fn eject(args: &TemplatesEjectArgs) -> Result<()> {
         format!("project/{}.tera", args.name),
     ];
     let Some(name) = candidates.iter().find(|c| names.contains(c)) else {
-        let hint = match nearest(&args.name, names.iter().map(String::as_str)) {
+        let near = candidates
+            .iter()
+            .rev()
+            .find_map(|c| nearest(c, names.iter().map(String::as_str)));
+        let hint = match near {
             Some(near) => format!("did you mean {near}?"),
             None => "`backendgen templates list` shows every name".to_owned(),
         };

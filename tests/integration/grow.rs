@@ -5,17 +5,10 @@ use std::path::{Path, PathBuf};
 
 use predicates::prelude::*;
 
-use crate::support::{backendgen, read_tree};
+use crate::support::{backendgen, edit, new_tasks_project, read, read_tree};
 
-/// A fresh `backendgen new tasks` in a temporary folder.
 fn project() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    backendgen(dir.path())
-        .args(["new", "tasks"])
-        .assert()
-        .success();
-    let root = dir.path().join("tasks");
-    (dir, root)
+    new_tasks_project()
 }
 
 fn add_project_resource(root: &Path) -> assert_cmd::assert::Assert {
@@ -29,17 +22,6 @@ fn add_project_resource(root: &Path) -> assert_cmd::assert::Assert {
             "archived:bool=false",
         ])
         .assert()
-}
-
-fn edit(root: &Path, path: &str, from: &str, to: &str) {
-    let full = root.join(path);
-    let text = fs::read_to_string(&full).unwrap();
-    assert!(text.contains(from), "{path} has no {from:?}");
-    fs::write(full, text.replacen(from, to, 1)).unwrap();
-}
-
-fn read(root: &Path, path: &str) -> String {
-    fs::read_to_string(root.join(path)).unwrap()
 }
 
 /// The tree without what a history of changes legitimately adds: migrations.
