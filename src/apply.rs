@@ -105,20 +105,22 @@ impl Outcome {
 
     /// One line a file (`created app/models/project.py`), in path order, the base last.
     pub fn summary(&self) -> Vec<String> {
-        let mut lines: Vec<(bool, String)> = self
+        let (base, files): (Vec<_>, Vec<_>) = self
             .actions
             .iter()
+            .partition(|(path, _)| *path == base::PATH);
+        files
+            .into_iter()
+            .chain(base)
             .map(|(path, action)| {
                 let note = match action {
                     Action::Merged => " (your edits kept)",
                     Action::Conflict => " (both changed it: see the markers)",
                     _ => "",
                 };
-                (path == base::PATH, format!("{action} {path}{note}"))
+                format!("{action} {path}{note}")
             })
-            .collect();
-        lines.sort();
-        lines.into_iter().map(|(_, line)| line).collect()
+            .collect()
     }
 
     /// What the user reads after the change is written (or, with `dry_run`, before).

@@ -41,7 +41,8 @@ struct ProjectView<'a> {
     project: &'a Project,
     /// `from app.models.task import Task, TaskPriority` lines for `app/models/__init__.py`.
     model_imports: String,
-    /// `__all__ = [...]` of `app/models/__init__.py`.
+    /// `__all__ = [...]` of `app/models/__init__.py`, one name a line: every resource adds to it,
+    /// and a merge then touches only the new lines.
     model_all: String,
     /// `from app.routers import task, product` for `app/main.py`.
     router_imports: String,
@@ -198,7 +199,7 @@ fn project_view(project: &Project) -> ProjectView<'_> {
         session_dep_imports: session_dep_imports(target),
         conftest_imports: conftest_imports(target),
         model_imports: imports.render(),
-        model_all: python::string_list("__all__ = ", &all),
+        model_all: python::string_list_exploded("__all__ = ", &all),
         router_imports: python::from_import("app.routers", &routers),
         migration_title: if migration_title.len() <= 80 {
             migration_title
