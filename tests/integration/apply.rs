@@ -261,6 +261,36 @@ fn an_overlapping_edit_gives_markers_and_exit_3_and_nothing_else_is_lost() {
 }
 
 #[test]
+fn dry_run_of_an_overlapping_edit_exits_3_and_writes_nothing() {
+    let (_dir, root) = new_tasks_project();
+    edit(
+        &root,
+        "app/schemas/task.py",
+        "    title: Text = Field(max_length=200)\n",
+        "    title: Text = Field(max_length=200)  # mine\n",
+    );
+    edit(
+        &root,
+        "backendgen.yaml",
+        "title: { type: string, max_length: 200 }",
+        "title: { type: string, min_length: 3, max_length: 200 }",
+    );
+    let before = read_tree(&root);
+    backendgen(&root)
+        .args(["apply", "--dry-run"])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains(
+            "+<<<<<<< yours\n     title: Text = Field(max_length=200)  # mine\n+=======\n+    title: Text = Field(min_length=3, max_length=200)\n+>>>>>>> backendgen\n",
+        ))
+        .stderr(predicate::str::contains(
+            "1 file would be written with conflict markers",
+        ))
+        .stderr(predicate::str::contains("nothing was written"));
+    assert_eq!(read_tree(&root), before);
+}
+
+#[test]
 fn a_file_you_deleted_stays_deleted() {
     let (_dir, root) = new_tasks_project();
     fs::remove_file(root.join("app/tests/test_search.py")).unwrap();
