@@ -81,9 +81,10 @@ pub struct Outcome {
     pub kept_changed: Vec<String>,
     /// The migration written, if the tables change.
     pub migration: Option<String>,
-    /// The backendgen that rendered the base, when it is not this one (or `None` for a project
-    /// without a base file).
-    pub upgraded_from: Option<Option<String>>,
+    /// The older backendgen whose render this one's was merged into.
+    pub upgraded_from: Option<String>,
+    /// The project had no base file: its base was rebuilt from its spec and manifest.
+    pub rebuilt_base: bool,
 }
 
 impl Outcome {
@@ -126,17 +127,17 @@ impl Outcome {
     /// What the user reads after the change is written (or, with `dry_run`, before).
     pub fn report(&self, dry_run: bool) -> String {
         let mut out = String::new();
-        if let Some(from) = &self.upgraded_from {
-            match from {
-                Some(version) => out.push_str(&format!(
-                    "the templates of backendgen {} were merged into files rendered by backendgen {version}\n",
-                    base::VERSION
-                )),
-                None => out.push_str(&format!(
-                    "this project had no {}: its base was rebuilt from {SPEC} (see `backendgen apply --help`)\n",
-                    base::PATH
-                )),
-            }
+        if let Some(version) = &self.upgraded_from {
+            out.push_str(&format!(
+                "the templates of backendgen {} were merged into files rendered by backendgen {version}\n",
+                base::VERSION
+            ));
+        }
+        if self.rebuilt_base {
+            out.push_str(&format!(
+                "this project had no {}: its base was rebuilt from {SPEC} (see `backendgen apply --help`)\n",
+                base::PATH
+            ));
         }
         if !self.kept_deleted.is_empty() {
             out.push_str(&format!(
@@ -236,7 +237,7 @@ struct Last {
     files: BTreeMap<String, String>,
     /// Every path backendgen rendered (some without known text, in a project without a base).
     written: BTreeSet<String>,
-    /// The version that rendered it: Some(None) for a project without a base file.
+    /// The version that rendered it, when its base file says.
     version: Option<String>,
     legacy: bool,
 }
@@ -249,11 +250,13 @@ pub fn plan(
     model: &Project,
     force: bool,
 ) -> Result<Outcome> {
+    // The templates (with the project's overrides), the last render (base), and no markers left.
     let overrides = Overrides::load(&project.root)?;
     let renderer = Renderer::with_overrides(model.orm, &overrides)?;
     let last = last_render(project, &overrides)?;
     refuse_markers(project, last.written.iter().chain(last.files.keys()))?;
 
+    // Theirs: the spec rendered in full, and the migration from the last spec's tables.
     let theirs: Vec<PlannedFile> = plan::render(&renderer, model, spec_text)?
         .into_iter()
         .filter(|f| base::is_merged(&f.path))
@@ -277,6 +280,7 @@ pub fn plan(
         .map(|f| f.path)
         .collect();
 
+    // Merged file by file with yours.
     let mut outcome = Outcome::default();
     let mut collisions = Vec::new();
     let rendered: BTreeSet<&str> = theirs.iter().map(|f| f.path.as_str()).collect();
@@ -332,6 +336,7 @@ pub fn plan(
         );
     }
 
+    // Files no longer rendered.
     for path in &last.written {
         if rendered.contains(path.as_str()) || !base::is_merged(path) {
             continue;
@@ -357,6 +362,7 @@ pub fn plan(
         outcome.changes.write(SPEC, spec_text.to_owned());
     }
 
+    // The new base: this render, whatever was merged from it.
     let base_file = Base::of(spec_text, &theirs).to_file();
     if project.read(base::PATH)?.as_deref() != Some(base_file.contents.as_str()) {
         let action = if last.legacy {
@@ -374,8 +380,9 @@ pub fn plan(
             .insert(manifest::PATH.to_owned(), Action::Deleted);
         outcome.changes.deletes.push(manifest::PATH.to_owned());
     }
+    outcome.rebuilt_base = last.legacy;
     if last.version.as_deref() != Some(base::VERSION) && !outcome.is_empty() {
-        outcome.upgraded_from = Some(last.version.clone());
+        outcome.upgraded_from = last.version.clone();
     }
     Ok(outcome)
 }

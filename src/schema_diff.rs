@@ -155,6 +155,7 @@ pub fn alter_table(
     new_project: &Project,
     new: &Resource,
 ) -> Result<TableAlteration> {
+    // The projects give the field-level diff what a resource alone does not (ORM, naming).
     let _ = (old_project, new_project);
     let changes = describe_changes(old, new);
     bail!(
