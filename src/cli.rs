@@ -28,8 +28,24 @@ pub enum Command {
     AddResource(AddResourceArgs),
     /// Undo `add-resource`: remove a resource's unmodified files, unwire it, drop its table.
     RemoveResource(RemoveResourceArgs),
+    /// Bring the project in line with its backendgen.yaml, merging the new render into your files.
+    ///
+    /// Every generated file is merged three ways: what backendgen rendered last time (kept in
+    /// .backendgen/base.json), the file on disk, and the new render. Your edits that do not
+    /// overlap a change are kept as they are; a hunk changed on both sides is written between
+    /// `<<<<<<< yours` and `>>>>>>> backendgen` markers, and the exit status is 3. Resources
+    /// added to or removed from the spec get one migration that creates or drops their tables.
+    /// A file you deleted stays deleted; a file backendgen no longer renders is deleted only if
+    /// you never changed it.
+    ///
+    /// A project made before base files existed gets its base rebuilt from its spec, which must
+    /// then be as backendgen last wrote it.
+    Apply(ApplyArgs),
     /// Validate a spec and report every problem in it; writes nothing.
     Check(CheckArgs),
+    /// The project's template overrides (.backendgen/templates/).
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
     /// Print the JSON Schema of the spec format, for editor completion.
     Schema,
 }
@@ -95,6 +111,46 @@ pub struct AddResourceArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// Overwrite files that exist with other content, keeping each as FILE.orig.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The project (default: the current directory).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub project: PathBuf,
+    /// Print the diff of every file it would change and the migration, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Overwrite your own files where backendgen now renders a file, keeping each as FILE.orig.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// List the templates a project renders with, and which of them it overrides.
+    List(TemplatesListArgs),
+    /// Copy an embedded template to .backendgen/templates/NAME, to edit as an override.
+    Eject(TemplatesEjectArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TemplatesListArgs {
+    /// The project (default: the current directory).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub project: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplatesEjectArgs {
+    /// The template's name, as `templates list` shows it (e.g. project/app/main.py.tera).
+    pub name: String,
+    /// The project (default: the current directory).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub project: PathBuf,
+    /// Replace an override that already exists.
     #[arg(long)]
     pub force: bool,
 }

@@ -3,21 +3,30 @@
 //! The pipeline, one module a stage: `spec` (what the user wrote) -> `validate` (every problem at
 //! once) -> `model` (names and defaults resolved) -> `plan` (every file rendered in memory, by
 //! `render` from the embedded `templates/`) -> `write` (all or nothing).
+//!
+//! A project changes after `new` by one path, `apply`: the spec rendered again, every file
+//! merged with the user's (`merge`, against the last render in `base`), and one migration for
+//! the tables (`schema_diff`).
 
+pub mod apply;
+pub mod base;
 pub mod cli;
 pub mod commands;
 pub mod context;
 pub mod inject;
 pub mod locate;
 pub mod manifest;
+pub mod merge;
 pub mod migrations;
 pub mod model;
+pub mod overrides;
 pub mod plan;
 pub mod problem;
 pub mod project;
 pub mod python;
 pub mod questions;
 pub mod render;
+pub mod schema_diff;
 pub mod shorthand;
 pub mod spec;
 pub mod spec_edit;
@@ -35,7 +44,9 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::New(args) => commands::new::run(&args),
         cli::Command::AddResource(args) => commands::add_resource::run(&args),
         cli::Command::RemoveResource(args) => commands::remove_resource::run(&args),
+        cli::Command::Apply(args) => commands::apply::run(&args),
         cli::Command::Check(args) => commands::check::run(&args),
+        cli::Command::Templates(command) => commands::templates::run(&command),
         cli::Command::Schema => {
             print!("{}", spec::json_schema());
             Ok(())

@@ -9,8 +9,14 @@ fn main() -> ExitCode {
     match backendgen::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
-            ExitCode::from(1)
+            let code = backendgen::apply::exit_code(&err);
+            if code == backendgen::apply::CONFLICT_EXIT {
+                // Not a failure: the files were written, with markers for the user to resolve.
+                eprintln!("{err:#}");
+            } else {
+                eprintln!("error: {err:#}");
+            }
+            ExitCode::from(code)
         }
     }
 }

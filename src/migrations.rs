@@ -120,8 +120,9 @@ pub fn head(revisions: &[Revision]) -> Result<String> {
     }
 }
 
-/// The next revision's id and file name: `0003_add_projects` and `alembic/versions/0003_add_projects.py`.
-pub fn next(revisions: &[Revision], action: &str, plural: &str) -> (String, String) {
+/// The next revision's id and file name for a name like `add_projects`: `0003_add_projects` and
+/// `alembic/versions/0003_add_projects.py`.
+pub fn next(revisions: &[Revision], name: &str) -> (String, String) {
     let highest = revisions
         .iter()
         .filter_map(|r| {
@@ -138,7 +139,7 @@ pub fn next(revisions: &[Revision], action: &str, plural: &str) -> (String, Stri
         .max()
         .unwrap_or(0);
     let number = highest.max(revisions.len() as u32) + 1;
-    let slug = format!("{number:04}_{action}_{plural}");
+    let slug = format!("{number:04}_{name}");
     let id: String = slug.chars().take(MAX_REVISION_ID).collect();
     (id, format!("{VERSIONS}/{slug}.py"))
 }
@@ -197,13 +198,13 @@ mod tests {
             rev("5b12", &["0001_initial"], "alembic/versions/5b12_mine.py"),
         ];
         assert_eq!(
-            next(&revisions, "add", "projects"),
+            next(&revisions, "add_projects"),
             (
                 "0003_add_projects".into(),
                 "alembic/versions/0003_add_projects.py".into()
             )
         );
-        let (id, file) = next(&revisions, "add", "warehouse_inventory_entries");
+        let (id, file) = next(&revisions, "add_warehouse_inventory_entries");
         assert_eq!(id.len(), 32);
         assert!(file.ends_with("0003_add_warehouse_inventory_entries.py"));
     }

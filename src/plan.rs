@@ -2,8 +2,8 @@
 
 use anyhow::Result;
 
+use crate::base::Base;
 use crate::context;
-use crate::manifest::Manifest;
 use crate::model::{Project, Resource};
 use crate::render::{Renderer, Scope};
 
@@ -40,9 +40,24 @@ pub fn with_schema_comment(spec_text: &str) -> String {
     }
 }
 
-/// Renders the whole project. `spec_text` becomes the project's `backendgen.yaml`.
+/// Renders the whole project as `new` writes it: every file, `spec_text` as its
+/// `backendgen.yaml`, and the base `apply` merges the next render against.
 pub fn project(project: &Project, spec_text: &str) -> Result<Plan> {
-    let renderer = Renderer::new(project.orm)?;
+    project_with(&Renderer::new(project.orm)?, project, spec_text)
+}
+
+/// `project`, with the templates of `renderer` (a project's overrides, say).
+pub fn project_with(renderer: &Renderer, project: &Project, spec_text: &str) -> Result<Plan> {
+    let mut files = render(renderer, project, spec_text)?;
+    let spec = with_schema_comment(spec_text);
+    files.push(Base::of(&spec, &files).to_file());
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Plan { files })
+}
+
+/// Every file the templates render for `project`, sorted by path, with `spec_text` as its
+/// `backendgen.yaml`; no base.
+pub fn render(renderer: &Renderer, project: &Project, spec_text: &str) -> Result<Vec<PlannedFile>> {
     let mut files = Vec::new();
     let project_context = context::project(project);
     for (template, output) in renderer.templates(Scope::Project) {
@@ -53,7 +68,7 @@ pub fn project(project: &Project, spec_text: &str) -> Result<Plan> {
         });
     }
     for resource in &project.resources {
-        files.extend(resource_files(&renderer, project, resource)?);
+        files.extend(resource_files(renderer, project, resource)?);
     }
     files.push(PlannedFile {
         path: "backendgen.yaml".to_owned(),
@@ -65,11 +80,6 @@ pub fn project(project: &Project, spec_text: &str) -> Result<Plan> {
     });
     // Empty renders are templates that do not apply to this project (e.g. a sync-only module).
     files.retain(|f| !f.contents.is_empty() || f.path.ends_with("__init__.py"));
-    let mut manifest = Manifest::new();
-    for file in &files {
-        manifest.record(file);
-    }
-    files.push(manifest.to_file());
     files.sort_by(|a, b| a.path.cmp(&b.path));
     // Two templates must never write one path: the second would silently replace the first.
     if let Some(pair) = files.windows(2).find(|pair| pair[0].path == pair[1].path) {
@@ -78,7 +88,7 @@ pub fn project(project: &Project, spec_text: &str) -> Result<Plan> {
             pair[0].path
         );
     }
-    Ok(Plan { files })
+    Ok(files)
 }
 
 /// The files of one resource (model, schemas, service, router, tests), as `new` renders them.
@@ -101,19 +111,36 @@ pub fn resource_files(
         .collect()
 }
 
-/// A migration of one resource's table (`migrations/add_resource.py.tera` or
-/// `migrations/drop_resource.py.tera`) at `path`, chained onto `down_revision`.
-pub fn migration(
-    renderer: &Renderer,
-    template: &str,
-    project: &Project,
-    resource: &Resource,
-    (revision, path): (&str, &str),
-    down_revision: &str,
-) -> Result<PlannedFile> {
-    let context = context::migration(project, resource, revision, down_revision);
-    Ok(PlannedFile {
-        path: path.to_owned(),
-        contents: renderer.render(template, &context)?,
-    })
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::base;
+
+    #[test]
+    fn base_records_every_merged_file_and_the_kept_spec() {
+        let spec = crate::DEFAULT_SPEC;
+        let model = crate::validate::validate("spec", spec, None).unwrap();
+        let plan = project(&model, spec).unwrap();
+        let stored = plan.get(base::PATH).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        crate::write::write_all(dir.path(), std::slice::from_ref(stored)).unwrap();
+        let recorded = base::Base::load(dir.path()).unwrap().unwrap();
+        assert_eq!(recorded.spec, plan.get("backendgen.yaml").unwrap().contents);
+        assert_eq!(recorded.version, base::VERSION);
+        let merged: Vec<&PlannedFile> = plan
+            .files
+            .iter()
+            .filter(|f| base::is_merged(&f.path))
+            .collect();
+        assert_eq!(recorded.files.len(), merged.len());
+        for file in merged {
+            assert_eq!(recorded.files[&file.path], file.contents, "{}", file.path);
+        }
+        assert!(
+            !recorded
+                .files
+                .contains_key("alembic/versions/0001_initial.py")
+        );
+        assert!(!recorded.files.contains_key("backendgen.yaml"));
+    }
 }

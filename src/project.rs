@@ -1,6 +1,6 @@
-//! A generated project on disk, as `add-resource` and `remove-resource` see it: its spec, its
-//! manifest, and a change set (files to write and delete) that is shown as a diff or applied
-//! all at once.
+//! A generated project on disk, as `apply` (and so `add-resource` and `remove-resource`) sees
+//! it: its spec, and a change set (files to write and delete) that is shown as a diff or
+//! applied all at once.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use similar::TextDiff;
 
-use crate::manifest::Manifest;
 use crate::model::Project;
 use crate::plan::PlannedFile;
 use crate::validate::validate;
@@ -20,7 +19,6 @@ pub struct ProjectDir {
     pub root: PathBuf,
     pub spec_text: String,
     pub model: Project,
-    pub manifest: Manifest,
 }
 
 impl ProjectDir {
@@ -42,12 +40,10 @@ impl ProjectDir {
         let spec_text = fs::read_to_string(&spec_path)
             .with_context(|| format!("failed to read {}", spec_path.display()))?;
         let model = validate(&spec_path.display().to_string(), &spec_text, None)?;
-        let manifest = Manifest::load(dir)?;
         Ok(ProjectDir {
             root: dir.to_owned(),
             spec_text,
             model,
-            manifest,
         })
     }
 
@@ -88,25 +84,16 @@ impl ChangeSet {
         });
     }
 
-    /// Records every written file in the manifest (and forgets deleted ones), then adds the
-    /// manifest itself to the writes.
-    pub fn update_manifest(&mut self, manifest: &mut Manifest) {
-        for file in &self.writes {
-            manifest.record(file);
-        }
-        for path in &self.deletes {
-            manifest.forget(path);
-        }
-        let file = manifest.to_file();
-        self.write(&file.path.clone(), file.contents);
-    }
-
-    /// A unified diff of every change against the project as it is on disk.
+    /// A unified diff of every change against the project as it is on disk, in path order.
+    /// The base file is left out: it only records the render the other changes come from.
     pub fn diff(&self, project: &ProjectDir) -> Result<String> {
         let mut out = String::new();
-        let mut writes: Vec<&PlannedFile> = self.writes.iter().collect();
-        // The manifest last: it only echoes the other changes.
-        writes.sort_by_key(|f| (f.path == crate::manifest::PATH, f.path.clone()));
+        let mut writes: Vec<&PlannedFile> = self
+            .writes
+            .iter()
+            .filter(|f| f.path != crate::base::PATH)
+            .collect();
+        writes.sort_by(|a, b| a.path.cmp(&b.path));
         for file in writes {
             let old = project.read(&file.path)?.unwrap_or_default();
             if old != file.contents {
@@ -118,25 +105,6 @@ impl ChangeSet {
             out.push_str(&unified(path, &old, ""));
         }
         Ok(out)
-    }
-
-    /// One line a file: `created PATH`, `changed PATH` or `deleted PATH`, as it stands before
-    /// the change is applied.
-    pub fn summary(&self, project: &ProjectDir) -> Vec<String> {
-        let mut lines: Vec<String> = self
-            .writes
-            .iter()
-            .map(|f| {
-                let verb = if project.root.join(&f.path).exists() {
-                    "changed"
-                } else {
-                    "created"
-                };
-                format!("{verb} {}", f.path)
-            })
-            .collect();
-        lines.extend(self.deletes.iter().map(|p| format!("deleted {p}")));
-        lines
     }
 
     pub fn apply(&self, project: &ProjectDir) -> Result<()> {

@@ -321,6 +321,14 @@ pub fn string_list(head: &str, items: &[String]) -> String {
     exploding(head, "[", &quoted.join(", "), &quoted, "]")
 }
 
+/// A list literal of strings after `head`, one a line whatever its length (ruff keeps it so, by
+/// its trailing comma): a list that grows with the spec, so that a merge adding to it touches
+/// only its own lines.
+pub fn string_list_exploded(head: &str, items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| string(i)).collect();
+    exploded(head, "[", &quoted, "]")
+}
+
 /// A tuple literal of strings (`("a",)` for one), after `head`.
 pub fn string_tuple(head: &str, items: &[String]) -> String {
     let quoted: Vec<String> = items.iter().map(|i| string(i)).collect();

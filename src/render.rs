@@ -8,18 +8,22 @@
 //! common file of the same path. An overlay that changes only parts of a file extends the common
 //! one, reachable as `common/<path>`, and overrides its blocks.
 
-use anyhow::{Context as _, Result, anyhow};
+use anyhow::{Result, anyhow, bail};
 use include_dir::{Dir, include_dir};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use tera::{Context, Tera};
+use tera::{Context, ErrorKind, Tera};
 
+use crate::overrides::Overrides;
+use crate::problem::nearest;
 use crate::spec::Orm;
 
 static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
 pub struct Renderer {
     tera: Tera,
+    /// The names whose source is one of the project's overrides, so errors name its file.
+    overridden: BTreeSet<String>,
 }
 
 /// Where the templates of every target live, and the overlays of each ORM.
@@ -36,12 +40,41 @@ pub enum Scope {
 impl Renderer {
     /// The templates of one ORM: the common set with that ORM's overlay on top.
     pub fn new(orm: Orm) -> Result<Self> {
+        Self::with_overrides(orm, &Overrides::default())
+    }
+
+    /// The templates of one ORM, with a project's overrides replacing the embedded templates
+    /// of the same names. An override of a name that does not exist, or one that does not
+    /// parse, is an error naming its file (and line).
+    pub fn with_overrides(orm: Orm, overrides: &Overrides) -> Result<Self> {
+        let mut sources: BTreeMap<String, &str> = target_sources(orm).into_iter().collect();
+        for (name, text) in &overrides.templates {
+            match sources.get_mut(name) {
+                Some(source) => *source = text.as_str(),
+                None => {
+                    let hint = match nearest(name, sources.keys().map(String::as_str)) {
+                        Some(near) => format!("did you mean {}?", Overrides::path_of(near)),
+                        None => {
+                            "`backendgen templates list` shows the names it can replace".to_owned()
+                        }
+                    };
+                    bail!(
+                        "{} replaces no template of backendgen\n  hint: {hint}",
+                        Overrides::path_of(name)
+                    );
+                }
+            }
+        }
+        let overridden: BTreeSet<String> = overrides.templates.keys().cloned().collect();
         let mut tera = Tera::new();
         tera.autoescape_on(Vec::<&str>::new());
-        tera.add_raw_templates(target_sources(orm))
-            .map_err(|err| anyhow!("{err:#}"))
-            .context("the embedded templates do not parse")?;
-        Ok(Renderer { tera })
+        if let Err(err) = tera.add_raw_templates(sources) {
+            return Err(match template_error(&err, &overridden) {
+                Some(message) => anyhow!(message),
+                None => anyhow!("{err:#}").context("the embedded templates do not parse"),
+            });
+        }
+        Ok(Renderer { tera, overridden })
     }
 
     /// Template names of one scope, sorted, with their output path (relative, `.tera` dropped).
@@ -63,13 +96,51 @@ impl Renderer {
     }
 
     pub fn render(&self, name: &str, context: &Context) -> Result<String> {
-        let text = self
-            .tera
-            .render(name, context)
-            .map_err(|err| anyhow!("{err:#}"))
-            .with_context(|| format!("failed to render template {name}"))?;
+        let text = self.tera.render(name, context).map_err(|err| {
+            match template_error(&err, &self.overridden) {
+                Some(message) => anyhow!(message),
+                None => anyhow!("{err:#}").context(format!("failed to render template {name}")),
+            }
+        })?;
         Ok(tidy(&text))
     }
+}
+
+/// An error in one of the project's overrides, as `FILE:LINE:COLUMN: message` with a hint;
+/// None when the error is in an embedded template.
+fn template_error(err: &tera::Error, overridden: &BTreeSet<String>) -> Option<String> {
+    let (ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report)) = err.kind() else {
+        return None;
+    };
+    if !overridden.contains(report.filename()) {
+        return None;
+    }
+    let span = report.span();
+    Some(format!(
+        "{}:{}:{}: {}\n  hint: fix the override, or delete it to render with the embedded template again",
+        Overrides::path_of(report.filename()),
+        span.start_line,
+        span.start_col + 1,
+        report.message()
+    ))
+}
+
+/// Every template name of `orm`, sorted: what an override may replace.
+pub fn names(orm: Orm) -> Vec<String> {
+    let mut names: Vec<String> = target_sources(orm)
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    names.sort_unstable();
+    names
+}
+
+/// The embedded source of the template `name` for `orm` (its overlay's, when it has one).
+pub fn embedded(orm: Orm, name: &str) -> Option<&'static str> {
+    target_sources(orm)
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, text)| text)
 }
 
 /// The templates of `orm` under the names templates use for one another: `project/...` is the
@@ -143,6 +214,75 @@ mod tests {
             assert!(!renderer.templates(Scope::Project).is_empty());
             assert!(!renderer.templates(Scope::Resource).is_empty());
         }
+    }
+
+    fn overrides(name: &str, text: &str) -> Overrides {
+        Overrides {
+            templates: [(name.to_owned(), text.to_owned())].into(),
+        }
+    }
+
+    #[test]
+    fn an_override_replaces_the_embedded_template_of_its_name() {
+        let renderer = Renderer::with_overrides(
+            Orm::Sqlmodel,
+            &overrides(
+                "project/app/__init__.py.tera",
+                "\"\"\"Ours: {{ project.name }}.\"\"\"\n",
+            ),
+        )
+        .unwrap();
+        let mut context = Context::new();
+        context.insert("project", &serde_json::json!({ "name": "shop" }));
+        assert_eq!(
+            renderer
+                .render("project/app/__init__.py.tera", &context)
+                .unwrap(),
+            "\"\"\"Ours: shop.\"\"\"\n"
+        );
+        assert!(names(Orm::Sqlmodel).contains(&"project/app/main.py.tera".to_owned()));
+        assert!(embedded(Orm::Sqlmodel, "project/app/models/base.py.tera").is_some());
+    }
+
+    #[test]
+    fn an_override_of_no_template_is_an_error_with_the_nearest_name() {
+        let err =
+            Renderer::with_overrides(Orm::Sqlmodel, &overrides("project/app/mian.py.tera", ""))
+                .err()
+                .unwrap()
+                .to_string();
+        assert_eq!(
+            err,
+            ".backendgen/templates/project/app/mian.py.tera replaces no template of backendgen\n  hint: did you mean .backendgen/templates/project/app/main.py.tera?"
+        );
+    }
+
+    #[test]
+    fn a_broken_override_names_its_file_and_line() {
+        let err = Renderer::with_overrides(
+            Orm::Sqlmodel,
+            &overrides("project/app/__init__.py.tera", "ok\n{{ project.name }\n"),
+        )
+        .err()
+        .unwrap()
+        .to_string();
+        assert!(
+            err.starts_with(".backendgen/templates/project/app/__init__.py.tera:2:"),
+            "{err}"
+        );
+        let renderer = Renderer::with_overrides(
+            Orm::Sqlmodel,
+            &overrides("project/app/__init__.py.tera", "ok\n{{ nothing.here }}\n"),
+        )
+        .unwrap();
+        let err = renderer
+            .render("project/app/__init__.py.tera", &Context::new())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with(".backendgen/templates/project/app/__init__.py.tera:2:4: "),
+            "{err}"
+        );
     }
 
     #[test]

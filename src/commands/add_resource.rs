@@ -1,11 +1,11 @@
 //! `backendgen add-resource NAME`: grow a live project by one resource without touching the
 //! user's own lines.
 //!
-//! The resource is appended to `backendgen.yaml`, the whole spec is validated again (so every
-//! collision with what the project has is caught), and the resource is rendered exactly as
-//! `new` would have rendered it. Then come a migration chained onto the current head, and
-//! surgical edits of the shared files. Everything is computed and checked before anything is
-//! written; files that exist with other content are conflicts.
+//! The resource is appended to `backendgen.yaml` (the rest of its text as it was), the whole
+//! spec is validated again (so every collision with what the project has is caught), and the
+//! edited spec is applied like any other edit of it: the resource's files, its migration and
+//! the wiring in the shared files come from rendering the spec and merging with the user's
+//! files (`apply`).
 
 use std::fs;
 use std::path::Path;
@@ -13,18 +13,15 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use serde_yaml::Value;
 
+use crate::apply;
 use crate::cli::AddResourceArgs;
-use crate::context;
 use crate::inject;
-use crate::migrations;
-use crate::plan;
-use crate::project::{ChangeSet, ProjectDir, SPEC};
-use crate::render::Renderer;
+use crate::project::{ProjectDir, SPEC};
 use crate::shorthand;
 use crate::validate::validate;
 
 pub fn run(args: &AddResourceArgs) -> Result<()> {
-    let mut project = ProjectDir::open(&args.project)?;
+    let project = ProjectDir::open(&args.project)?;
     if project.model.resources.iter().any(|r| r.name == args.name) {
         bail!(
             "resource `{}` already exists in {SPEC}; nothing was written\n  hint: choose another name, or run `backendgen remove-resource {}` first",
@@ -48,92 +45,16 @@ pub fn run(args: &AddResourceArgs) -> Result<()> {
         .context("the new resource is in the validated spec")?;
     ensure_table_is_free(&project.root, &resource.plural, &resource.name)?;
 
-    let renderer = Renderer::new(model.orm)?;
-    let mut changes = ChangeSet::default();
-    let mut new_files = plan::resource_files(&renderer, &model, resource)?;
-    let revisions = migrations::revisions(&project.root)?;
-    let head = migrations::head(&revisions)?;
-    let (revision, path) = migrations::next(&revisions, "add", &resource.plural);
-    new_files.push(plan::migration(
-        &renderer,
-        "migrations/add_resource.py.tera",
-        &model,
-        resource,
-        (&revision, &path),
-        &head,
-    )?);
-
-    let mut conflicts = Vec::new();
-    for file in new_files {
-        match project.read(&file.path)? {
-            Some(existing) if existing != file.contents => {
-                if args.force {
-                    changes.write(&format!("{}.orig", file.path), existing);
-                } else {
-                    conflicts.push(file.path.clone());
-                }
-            }
-            _ => {}
-        }
-        changes.write(&file.path, file.contents);
-    }
-    if !conflicts.is_empty() {
-        bail!(
-            "{} file{} already exist{} with other content; nothing was written:\n{}\n  hint: move them away, or pass --force to overwrite them (each is kept as FILE.orig)",
-            conflicts.len(),
-            if conflicts.len() == 1 { "" } else { "s" },
-            if conflicts.len() == 1 { "s" } else { "" },
-            conflicts
-                .iter()
-                .map(|c| format!("  {c}"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        );
-    }
-
-    let main = project.require("app/main.py")?;
-    changes.write(
-        "app/main.py",
-        inject::add_router(&main, &resource.name, &context::router_names(resource))?,
-    );
-    let models = project.require("app/models/__init__.py")?;
-    let exports = context::model_exports(resource);
-    changes.write(
-        "app/models/__init__.py",
-        inject::add_model_exports(&models, &resource.name, &exports)?,
-    );
-    if let Some(readme) = project.read("README.md")? {
-        changes.write(
-            "README.md",
-            inject::add_readme_row(&readme, &context::readme_row(resource))?,
-        );
-    }
-    changes.write(SPEC, spec_text);
-    // Keep the editor schema in step with this backendgen.
-    let schema = crate::spec::json_schema();
-    if project.read(plan::SCHEMA_PATH)?.as_deref() != Some(schema.as_str()) {
-        changes.write(plan::SCHEMA_PATH, schema);
-    }
-    changes.update_manifest(&mut project.manifest);
-
-    if args.dry_run {
-        print!("{}", changes.diff(&project)?);
-        return Ok(());
-    }
-    let summary = changes.summary(&project);
-    changes.apply(&project)?;
-    println!(
-        "added resource `{}` (/api/{}, {}) to {}:",
-        resource.name,
-        resource.route,
-        if resource.owned { "owned" } else { "shared" },
-        project.root.display()
-    );
-    for line in summary {
-        println!("  {line}");
-    }
-    println!("\nnext:\n  uv run alembic upgrade head\n  uv run pytest");
-    Ok(())
+    let outcome = apply::plan(&project, &spec_text, &model, args.force)?;
+    super::apply::finish(&project, &outcome, args.dry_run, || {
+        format!(
+            "added resource `{}` (/api/{}, {}) to {}:",
+            resource.name,
+            resource.route,
+            if resource.owned { "owned" } else { "shared" },
+            project.root.display()
+        )
+    })
 }
 
 /// The resource's definition as spec text (the value under its name), and where it came from.

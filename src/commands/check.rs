@@ -4,15 +4,44 @@ use std::path::Path;
 
 use anyhow::Result;
 
+use crate::apply;
+use crate::base::Base;
 use crate::cli::CheckArgs;
 use crate::model::Project;
+use crate::project::SPEC;
 use crate::validate::validate;
 
 pub fn run(args: &CheckArgs) -> Result<()> {
     let file = args.file.as_deref().unwrap_or(Path::new("backendgen.yaml"));
+    warn_about_markers(file)?;
     let (source, text) = super::read_spec(Some(file))?;
     let project = validate(&source, &text, None)?;
     println!("{source}: ok: {}", summary(&project));
+    Ok(())
+}
+
+/// The spec of a project whose last `apply` left conflict markers: say so (on stderr; the
+/// spec may still be valid).
+fn warn_about_markers(file: &Path) -> Result<()> {
+    if file.file_name().is_none_or(|name| name != SPEC) {
+        return Ok(());
+    }
+    let root = match file.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let Ok(Some(base)) = Base::load(root) else {
+        return Ok(());
+    };
+    let found = apply::remaining_markers(root, base.files.keys())?;
+    if !found.is_empty() {
+        eprintln!(
+            "warning: conflict markers from `backendgen apply` remain (apply refuses to run until they are resolved):"
+        );
+        for place in found {
+            eprintln!("  {place}");
+        }
+    }
     Ok(())
 }
 

@@ -1,9 +1,11 @@
 //! One module per subcommand; each turns parsed arguments into the pipeline's stages.
 
 pub mod add_resource;
+pub mod apply;
 pub mod check;
 pub mod new;
 pub mod remove_resource;
+pub mod templates;
 
 use std::fs;
 use std::path::Path;

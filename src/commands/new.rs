@@ -4,14 +4,16 @@
 //! questions for a project that cannot be made. What the flags, the spec and the answers
 //! decide is written into the spec the project keeps, and that text is what is rendered.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 
 use crate::cli::NewArgs;
 use crate::model::Project;
+use crate::overrides::{self, Overrides};
 use crate::plan;
 use crate::questions::{self, Ask, Choices, Stated, Terminal};
+use crate::render::Renderer;
 use crate::spec::DefaultAccess;
 use crate::spec_edit::set_scalars;
 use crate::validate::validate;
@@ -28,7 +30,7 @@ pub fn run(args: &NewArgs) -> Result<()> {
     if target.exists() && !target.is_dir() {
         bail!("{} exists and is not a folder", target.display());
     }
-    if !args.force && !write::is_empty_or_missing(&target)? {
+    if !args.force && !write::is_empty_or_missing(&target)? && !holds_only_overrides(&target)? {
         bail!(
             "{} is not empty; nothing was written\n  hint: choose another --output, or pass --force to write over files of the same names",
             target.display()
@@ -51,7 +53,10 @@ pub fn run(args: &NewArgs) -> Result<()> {
 
     let spec_text = kept_spec(&text, &name, choices, &source)?;
     let project = validate(&source, &spec_text, None)?;
-    let plan = plan::project(&project, &spec_text)?;
+    // Overrides already in the target (`.backendgen/templates/`) render the project from the start.
+    let overrides = Overrides::load(&target)?;
+    let renderer = Renderer::with_overrides(project.orm, &overrides)?;
+    let plan = plan::project_with(&renderer, &project, &spec_text)?;
     if args.dry_run {
         println!(
             "would write {} files to {}:",
@@ -71,11 +76,40 @@ pub fn run(args: &NewArgs) -> Result<()> {
         target_summary(&project),
         super::check::summary(&project)
     );
+    if !overrides.templates.is_empty() {
+        println!(
+            "with the template overrides in {}: {}",
+            overrides::DIR,
+            overrides
+                .templates
+                .keys()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     println!(
         "\nnext:\n  cd {}\n  uv sync\n  uv run pytest\n  uv run alembic upgrade head\n  uv run fastapi dev app/main.py",
         target.display()
     );
     Ok(())
+}
+
+/// Whether `dir` holds nothing but template overrides (`.backendgen/templates/...`), which a new
+/// project is rendered with rather than written over.
+fn holds_only_overrides(dir: &Path) -> Result<bool> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(false);
+    };
+    let top: Vec<_> = entries.flatten().map(|e| e.file_name()).collect();
+    if top != [".backendgen"] {
+        return Ok(false);
+    }
+    let inner: Vec<_> = std::fs::read_dir(dir.join(".backendgen"))?
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    Ok(inner == ["templates"])
 }
 
 /// The spec as the project keeps it: the user's text (comments and layout untouched) with

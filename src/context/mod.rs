@@ -41,7 +41,8 @@ struct ProjectView<'a> {
     project: &'a Project,
     /// `from app.models.task import Task, TaskPriority` lines for `app/models/__init__.py`.
     model_imports: String,
-    /// `__all__ = [...]` of `app/models/__init__.py`.
+    /// `__all__ = [...]` of `app/models/__init__.py`, one name a line: every resource adds to it,
+    /// and a merge then touches only the new lines.
     model_all: String,
     /// `from app.routers import task, product` for `app/main.py`.
     router_imports: String,
@@ -92,6 +93,71 @@ pub fn migration(
     context
 }
 
+/// One step of a migration's `upgrade()` or `downgrade()`.
+pub enum Step<'a> {
+    /// `op.create_table(...)` of a resource, with its indexes.
+    Create(&'a Project, &'a Resource),
+    /// Its indexes and `op.drop_table(...)`.
+    Drop(&'a Project, &'a Resource),
+    /// Statements written elsewhere, each line indented for the function's body.
+    Statements(Vec<String>),
+}
+
+#[derive(Serialize)]
+struct StepView<'a> {
+    kind: &'static str,
+    view: Option<ResourceView<'a>>,
+    lines: Vec<String>,
+}
+
+fn step_view<'a>(step: &'a Step<'a>) -> StepView<'a> {
+    match step {
+        Step::Create(project, resource) => StepView {
+            kind: "create",
+            view: Some(resource_view(project, resource)),
+            lines: Vec::new(),
+        },
+        Step::Drop(project, resource) => StepView {
+            kind: "drop",
+            view: Some(resource_view(project, resource)),
+            lines: Vec::new(),
+        },
+        Step::Statements(lines) => StepView {
+            kind: "statements",
+            view: None,
+            lines: lines.clone(),
+        },
+    }
+}
+
+/// The context of `migrations/revision.py.tera`: one revision made of steps.
+pub fn revision(
+    title: &str,
+    (revision, down_revision): (&str, &str),
+    upgrade: &[Step<'_>],
+    downgrade: &[Step<'_>],
+) -> Context {
+    let mut context = Context::new();
+    context.insert("title", title);
+    context.insert("revision", revision);
+    context.insert("down_revision", down_revision);
+    context.insert(
+        "upgrade",
+        &upgrade.iter().map(step_view).collect::<Vec<_>>(),
+    );
+    context.insert(
+        "downgrade",
+        &downgrade.iter().map(step_view).collect::<Vec<_>>(),
+    );
+    context
+}
+
+/// "the projects table", "the projects and labels tables".
+pub fn tables_phrase(tables: &[&str]) -> String {
+    let noun = if tables.len() == 1 { "table" } else { "tables" };
+    format!("the {} {noun}", english_list(tables))
+}
+
 /// The Python names `app/models/__init__.py` exports for a resource: its table model and enums.
 pub fn model_exports(resource: &Resource) -> Vec<String> {
     let mut names = vec![resource.class_name.clone()];
@@ -133,7 +199,7 @@ fn project_view(project: &Project) -> ProjectView<'_> {
         session_dep_imports: session_dep_imports(target),
         conftest_imports: conftest_imports(target),
         model_imports: imports.render(),
-        model_all: python::string_list("__all__ = ", &all),
+        model_all: python::string_list_exploded("__all__ = ", &all),
         router_imports: python::from_import("app.routers", &routers),
         migration_title: if migration_title.len() <= 80 {
             migration_title
@@ -191,6 +257,12 @@ mod tests {
                     &serde_json::to_value(resource_view(&project, resource)).unwrap(),
                     &mut known,
                 );
+                for step in [
+                    Step::Create(&project, resource),
+                    Step::Statements(vec!["    pass".to_owned()]),
+                ] {
+                    keys(&serde_json::to_value(step_view(&step)).unwrap(), &mut known);
+                }
             }
             for target in Target::all() {
                 keys(&serde_json::to_value(target.view()).unwrap(), &mut known);

@@ -468,6 +468,95 @@ fn a_grown_project_passes_its_gates() {
     run_gates("grown", &project, Databases::SqliteAndPostgres);
 }
 
+/// A project grown by editing its spec and running `apply`, with the user's edits and a
+/// migration of their own: two resources (one a child of the other) in one apply, so one
+/// migration; then a rule changed, which needs none. Every edit stays, and the project stays
+/// green.
+#[test]
+fn a_project_grown_by_spec_edits_and_apply_passes_its_gates() {
+    let project = generate("grown_by_apply", backendgen::DEFAULT_SPEC);
+    let edits = [
+        (
+            "app/main.py",
+            "    app.include_router(health_router)\n",
+            "    # mine: health first\n",
+        ),
+        (
+            "app/models/__init__.py",
+            "TaskPriority\n\n",
+            "# mine: every table registers here\n",
+        ),
+        (
+            "app/services/task.py",
+            "Every query is scoped to the owner's `user_id`.\n",
+            "Mine: reads are scoped to the caller too.\n",
+        ),
+        ("README.md", "## Configuration\n", "\nMy own notes.\n"),
+    ];
+    for (path, anchor, line) in edits {
+        let full = project.join(path);
+        let text = fs::read_to_string(&full).unwrap();
+        assert!(text.contains(anchor), "{path} has no {anchor:?}");
+        fs::write(&full, text.replacen(anchor, &format!("{anchor}{line}"), 1)).unwrap();
+    }
+    fs::write(
+        project.join("alembic/versions/7c0ffee1_seed.py"),
+        "\"\"\"Seed data, written by the user.\"\"\"\n\nfrom alembic import op\n\nrevision = \"7c0ffee1\"\ndown_revision = \"0001_initial\"\nbranch_labels = None\ndepends_on = None\n\n\ndef upgrade() -> None:\n    op.execute(\"SELECT 1\")\n\n\ndef downgrade() -> None:\n    pass\n",
+    )
+    .unwrap();
+    let bin = env!("CARGO_BIN_EXE_backendgen");
+    let apply = |what: &str| {
+        let output = run_ok(
+            Command::new(bin).arg("apply").current_dir(&project),
+            &format!("backendgen apply ({what})"),
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let spec = project.join("backendgen.yaml");
+    let text = fs::read_to_string(&spec).unwrap();
+    fs::write(
+        &spec,
+        format!(
+            "{text}  project:\n    fields:\n      name: string:max=120:unique\n      archived: bool=false\n  label:\n    owned: false\n    belongs_to: [project]\n    fields:\n      title: string:max=40\n      color: enum(red,green,blue)=red\n"
+        ),
+    )
+    .unwrap();
+    let out = apply("two resources");
+    assert!(
+        out.contains("created alembic/versions/0003_add_projects_labels.py"),
+        "{out}"
+    );
+    let migration =
+        fs::read_to_string(project.join("alembic/versions/0003_add_projects_labels.py")).unwrap();
+    assert!(migration.contains("down_revision: str | Sequence[str] | None = \"7c0ffee1\""));
+
+    let text = fs::read_to_string(&spec).unwrap();
+    fs::write(
+        &spec,
+        text.replacen(
+            "title: { type: string, max_length: 200 }",
+            "title: { type: string, min_length: 3, max_length: 200 }",
+            1,
+        ),
+    )
+    .unwrap();
+    let out = apply("a rule");
+    assert!(out.contains("changed app/schemas/task.py"), "{out}");
+    assert!(
+        !out.contains("alembic/versions"),
+        "a rule needs no migration: {out}"
+    );
+    assert!(apply("nothing").contains("nothing to apply"));
+    for (path, anchor, line) in edits {
+        let text = fs::read_to_string(project.join(path)).unwrap();
+        assert!(
+            text.contains(&format!("{anchor}{line}")),
+            "{path} lost the user's line {line:?}"
+        );
+    }
+    run_gates("grown_by_apply", &project, Databases::Sqlite);
+}
+
 /// `add-resource` then `remove-resource` on a sync SQLAlchemy project: both render for the
 /// target the project's spec records, and the project stays green.
 #[test]

@@ -5,17 +5,10 @@ use std::path::{Path, PathBuf};
 
 use predicates::prelude::*;
 
-use crate::support::{backendgen, read_tree};
+use crate::support::{backendgen, edit, new_tasks_project, read, read_tree};
 
-/// A fresh `backendgen new tasks` in a temporary folder.
 fn project() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    backendgen(dir.path())
-        .args(["new", "tasks"])
-        .assert()
-        .success();
-    let root = dir.path().join("tasks");
-    (dir, root)
+    new_tasks_project()
 }
 
 fn add_project_resource(root: &Path) -> assert_cmd::assert::Assert {
@@ -31,25 +24,13 @@ fn add_project_resource(root: &Path) -> assert_cmd::assert::Assert {
         .assert()
 }
 
-fn edit(root: &Path, path: &str, from: &str, to: &str) {
-    let full = root.join(path);
-    let text = fs::read_to_string(&full).unwrap();
-    assert!(text.contains(from), "{path} has no {from:?}");
-    fs::write(full, text.replacen(from, to, 1)).unwrap();
-}
-
-fn read(root: &Path, path: &str) -> String {
-    fs::read_to_string(root.join(path)).unwrap()
-}
-
-/// The tree without what a history of changes legitimately adds: migrations and the manifest.
+/// The tree without what a history of changes legitimately adds: migrations.
 fn tree_without_history(root: &Path) -> Vec<(String, String)> {
     read_tree(root)
         .into_iter()
         .filter(|(path, _)| {
             !path.starts_with("alembic/versions/0") || path == "alembic/versions/0001_initial.py"
         })
-        .filter(|(path, _)| path != ".backendgen/manifest.json")
         .collect()
 }
 
@@ -79,8 +60,8 @@ fn add_resource_writes_the_resource_and_wires_it() {
             .contains("down_revision: str | Sequence[str] | None = \"0001_initial\"")
     );
     assert!(read(&root, "backendgen.yaml").ends_with("  project:\n    owned: true\n    fields:\n      name: string:max=120\n      archived: bool=false\n"));
-    let manifest = read(&root, ".backendgen/manifest.json");
-    assert!(manifest.contains("\"app/models/project.py\""));
+    let base = read(&root, ".backendgen/base.json");
+    assert!(base.contains("\"app/models/project.py\": ["));
 }
 
 #[test]
@@ -208,8 +189,11 @@ fn force_overwrites_a_conflict_and_keeps_the_users_file() {
     );
 }
 
+/// The wiring is merged, not injected at a marker: a user who deleted the marker line changed
+/// the very lines the new router goes into, so that hunk is a conflict. Everything else is
+/// written, the exit status is 3, and the next apply waits for the markers to go.
 #[test]
-fn a_missing_marker_stops_with_its_name() {
+fn an_edit_where_the_wiring_goes_is_a_conflict_and_nothing_else_is_lost() {
     let (_dir, root) = project();
     edit(
         &root,
@@ -217,13 +201,33 @@ fn a_missing_marker_stops_with_its_name() {
         "    # backendgen: new routers go above this line\n",
         "",
     );
-    let before = read_tree(&root);
     add_project_resource(&root)
+        .code(3)
+        .stdout(predicate::str::contains("conflict app/main.py"))
+        .stdout(predicate::str::contains("created app/models/project.py"))
+        .stderr(predicate::str::contains(
+            "1 file changed both by you and by backendgen in the same lines",
+        ))
+        .stderr(predicate::str::contains("  app/main.py\n"))
+        .stderr(predicate::str::contains("error").not());
+    let main = read(&root, "app/main.py");
+    assert!(
+        main.contains(
+            "    app.include_router(task.router)\n<<<<<<< yours\n=======\n    app.include_router(project.router)\n    # backendgen: new routers go above this line\n>>>>>>> backendgen\n    return app\n"
+        ),
+        "{main}"
+    );
+    assert!(main.contains("from app.routers import project, task\n"));
+    assert!(root.join("alembic/versions/0002_add_projects.py").is_file());
+    let before = read_tree(&root);
+    backendgen(&root)
+        .arg("apply")
+        .assert()
         .code(1)
         .stderr(predicate::str::contains(
-            "app/main.py: cannot find `# backendgen: new routers go above this line`",
+            "conflict markers remain in the project; nothing was written",
         ))
-        .stderr(predicate::str::contains("hint: put the marker back"));
+        .stderr(predicate::str::contains("  app/main.py:"));
     assert_eq!(read_tree(&root), before);
 }
 
@@ -300,7 +304,8 @@ fn tree_after_add_resource_snapshot() {
     add_project_resource(&root).success();
     let mut document = String::new();
     for (path, contents) in read_tree(&root) {
-        if before.get(&path) != Some(&contents) {
+        // The base file repeats the other files.
+        if path != ".backendgen/base.json" && before.get(&path) != Some(&contents) {
             document.push_str(&format!("=== {path} ===\n{contents}"));
         }
     }

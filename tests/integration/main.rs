@@ -1,6 +1,7 @@
 //! Integration tests of backendgen: the command line, whole generated trees (snapshots), and the
 //! generated projects' own gates run end to end in a real Python environment.
 
+mod apply;
 mod cli;
 mod e2e;
 mod grow;

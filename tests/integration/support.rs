@@ -38,3 +38,26 @@ pub fn read_tree(dir: &Path) -> Vec<(String, String)> {
     files.sort();
     files
 }
+
+/// A fresh `backendgen new tasks` in a temporary folder: the folder, and the project in it.
+pub fn new_tasks_project() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    backendgen(dir.path())
+        .args(["new", "tasks"])
+        .assert()
+        .success();
+    let root = dir.path().join("tasks");
+    (dir, root)
+}
+
+/// Replaces the first `from` in a project file with `to`, as a user's edit.
+pub fn edit(root: &Path, path: &str, from: &str, to: &str) {
+    let full = root.join(path);
+    let text = std::fs::read_to_string(&full).unwrap();
+    assert!(text.contains(from), "{path} has no {from:?}");
+    std::fs::write(full, text.replacen(from, to, 1)).unwrap();
+}
+
+pub fn read(root: &Path, path: &str) -> String {
+    std::fs::read_to_string(root.join(path)).unwrap()
+}

@@ -1,0 +1,496 @@
+//! Applying a spec to a project: the one path by which a project changes after `new`.
+//!
+//! `backendgen apply`, `add-resource` and `remove-resource` all come here with the spec to
+//! apply (the first as the user edited it, the others after editing it themselves). The spec
+//! is rendered in full, as `new` would render it (theirs), and every file is merged three ways
+//! with what backendgen rendered last time (the base, `.backendgen/base.json`) and what is on
+//! disk (yours). The database follows by one migration (`schema_diff`). Nothing is written
+//! here: the outcome is a change set to show as a diff or write all at once.
+//!
+//! Per file:
+//! - rendered now and on disk: merged; a hunk both sides changed is written between markers.
+//! - rendered now, not on disk: created, unless backendgen wrote it before (the user deleted
+//!   it; it stays deleted) and it is not a file of a resource new in this spec.
+//! - rendered before, not now: deleted when it is as backendgen wrote it, else kept and listed.
+//! - rendered now for the first time, and on disk with other content: the user's own file;
+//!   refused, or with `force` kept as `FILE.orig` and replaced.
+//!
+//! A project made before base files existed has only `.backendgen/manifest.json`, the hashes of
+//! what backendgen wrote. Its base is rebuilt from its spec, which must be the one backendgen
+//! last wrote (its hash says so), rendered by this backendgen: a file still as the manifest
+//! recorded counts as untouched (so it takes the new render whole), any other file is merged
+//! against that render (so your edits stay, and template changes since the version that wrote
+//! it are not merged in). `app/main.py`, `app/models/__init__.py` and `README.md` were edited in
+//! place by `add-resource` before, so they always take the second way.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+use crate::base::{self, Base};
+use crate::manifest::{self, Manifest};
+use crate::merge::{self, Merged};
+use crate::migrations;
+use crate::model::Project;
+use crate::overrides::Overrides;
+use crate::plan::{self, PlannedFile};
+use crate::project::{ChangeSet, ProjectDir, SPEC};
+use crate::render::Renderer;
+use crate::schema_diff;
+use crate::validate::validate;
+
+/// Files `add-resource` edited in place before base files existed.
+const EDITED_IN_PLACE: &[&str] = &["app/main.py", "app/models/__init__.py", "README.md"];
+
+/// What was done to one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Action {
+    Created,
+    /// The new render, over a file the user had not changed.
+    Changed,
+    /// The new render merged with the user's edits.
+    Merged,
+    /// Merged, with hunks between conflict markers.
+    Conflict,
+    Deleted,
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Action::Created => "created",
+            Action::Changed => "changed",
+            Action::Merged => "merged",
+            Action::Conflict => "conflict",
+            Action::Deleted => "deleted",
+        })
+    }
+}
+
+/// Everything one apply does and leaves alone.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub changes: ChangeSet,
+    /// Each file written or deleted, by path.
+    pub actions: BTreeMap<String, Action>,
+    /// Files the user deleted that backendgen still renders: left deleted.
+    pub kept_deleted: Vec<String>,
+    /// Files backendgen no longer renders that the user changed: left in place.
+    pub kept_changed: Vec<String>,
+    /// The migration written, if the tables change.
+    pub migration: Option<String>,
+    /// The older backendgen whose render this one's was merged into.
+    pub upgraded_from: Option<String>,
+    /// The project had no base file: its base was rebuilt from its spec and manifest.
+    pub rebuilt_base: bool,
+}
+
+impl Outcome {
+    pub fn conflicts(&self) -> Vec<String> {
+        self.paths(Action::Conflict)
+    }
+
+    fn paths(&self, action: Action) -> Vec<String> {
+        self.actions
+            .iter()
+            .filter(|(_, a)| **a == action)
+            .map(|(p, _)| p.clone())
+            .collect()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.changes.writes.is_empty() && self.changes.deletes.is_empty()
+    }
+
+    /// One line a file (`created app/models/project.py`), in path order, the base last.
+    pub fn summary(&self) -> Vec<String> {
+        let (base, files): (Vec<_>, Vec<_>) = self
+            .actions
+            .iter()
+            .partition(|(path, _)| *path == base::PATH);
+        files
+            .into_iter()
+            .chain(base)
+            .map(|(path, action)| {
+                let note = match action {
+                    Action::Merged => " (your edits kept)",
+                    Action::Conflict => " (both changed it: see the markers)",
+                    _ => "",
+                };
+                format!("{action} {path}{note}")
+            })
+            .collect()
+    }
+
+    /// What the user reads after the change is written (or, with `dry_run`, before).
+    pub fn report(&self, dry_run: bool) -> String {
+        let mut out = String::new();
+        if let Some(version) = &self.upgraded_from {
+            out.push_str(&format!(
+                "the templates of backendgen {} were merged into files rendered by backendgen {version}\n",
+                base::VERSION
+            ));
+        }
+        if self.rebuilt_base {
+            out.push_str(&format!(
+                "this project had no {}: its base was rebuilt from {SPEC} (see `backendgen apply --help`)\n",
+                base::PATH
+            ));
+        }
+        if !self.kept_deleted.is_empty() {
+            out.push_str(&format!(
+                "{}left deleted, because you deleted them:\n",
+                if dry_run { "would be " } else { "" }
+            ));
+            for path in &self.kept_deleted {
+                out.push_str(&format!("  {path}\n"));
+            }
+        }
+        if !self.kept_changed.is_empty() {
+            out.push_str(
+                "left in place, because they were changed since backendgen wrote them (backendgen no longer renders them):\n",
+            );
+            for path in &self.kept_changed {
+                out.push_str(&format!("  {path}\n"));
+            }
+        }
+        out
+    }
+
+    /// The commands to run next.
+    pub fn next_steps(&self) -> String {
+        let mut out = String::from("\nnext:\n");
+        if !self.conflicts().is_empty() {
+            out.push_str("  resolve the conflicts (see the markers)\n");
+        }
+        if self.migration.is_some() {
+            out.push_str("  uv run alembic upgrade head\n");
+        }
+        out.push_str("  uv run pytest\n");
+        out
+    }
+}
+
+/// Files were written with conflict markers: exit status 3.
+#[derive(Debug)]
+pub struct Conflicts {
+    pub paths: Vec<String>,
+    /// False for `--dry-run`: the conflicts would be written.
+    pub written: bool,
+}
+
+/// The exit status of a change that left conflict markers.
+pub const CONFLICT_EXIT: u8 = 3;
+
+impl fmt::Display for Conflicts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.paths.len();
+        let files = if n == 1 { "file" } else { "files" };
+        if self.written {
+            writeln!(
+                f,
+                "{n} {files} changed both by you and by backendgen in the same lines, written with both versions between `{}` and `{}`:",
+                merge::YOURS,
+                merge::BACKENDGEN
+            )?;
+        } else {
+            writeln!(
+                f,
+                "{n} {files} would be written with conflict markers (changed both by you and by backendgen in the same lines):"
+            )?;
+        }
+        for path in &self.paths {
+            writeln!(f, "  {path}")?;
+        }
+        if self.written {
+            write!(
+                f,
+                "  hint: in each, keep what you want of both sides and delete the marker lines; `backendgen apply` refuses to run while markers remain"
+            )
+        } else {
+            write!(
+                f,
+                "  hint: nothing was written; apply writes them, then resolve each hunk between the markers"
+            )
+        }
+    }
+}
+
+impl std::error::Error for Conflicts {}
+
+/// The exit status an error stands for: 3 for conflicts, else 1.
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    if err.downcast_ref::<Conflicts>().is_some() {
+        CONFLICT_EXIT
+    } else {
+        1
+    }
+}
+
+/// The last render of a project, as apply merges against it.
+struct Last {
+    /// The spec it rendered, validated.
+    model: Project,
+    /// Path -> what it rendered there (where known).
+    files: BTreeMap<String, String>,
+    /// Every path backendgen rendered (some without known text, in a project without a base).
+    written: BTreeSet<String>,
+    /// The version that rendered it, when its base file says.
+    version: Option<String>,
+    legacy: bool,
+}
+
+/// Computes what applying `spec_text` (valid, as `model`) to `project` changes. `force` lets a
+/// newly rendered file replace the user's own file at its path, keeping that as `FILE.orig`.
+pub fn plan(
+    project: &ProjectDir,
+    spec_text: &str,
+    model: &Project,
+    force: bool,
+) -> Result<Outcome> {
+    // The templates (with the project's overrides), the last render (base), and no markers left.
+    let overrides = Overrides::load(&project.root)?;
+    let renderer = Renderer::with_overrides(model.orm, &overrides)?;
+    let last = last_render(project, &overrides)?;
+    refuse_markers(project, last.written.iter().chain(last.files.keys()))?;
+
+    // Theirs: the spec rendered in full, and the migration from the last spec's tables.
+    let theirs: Vec<PlannedFile> = plan::render(&renderer, model, spec_text)?
+        .into_iter()
+        .filter(|f| base::is_merged(&f.path))
+        .collect();
+    let migration = schema_diff::migration_for(
+        &renderer,
+        &last.model,
+        model,
+        &migrations::revisions(&project.root)?,
+    )?;
+
+    // Files of resources new in this spec are created even where an old file was deleted.
+    let new_resource_files: BTreeSet<String> = model
+        .resources
+        .iter()
+        .filter(|r| !last.model.resources.iter().any(|o| o.name == r.name))
+        .map(|r| plan::resource_files(&renderer, model, r))
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .map(|f| f.path)
+        .collect();
+
+    // Merged file by file with yours.
+    let mut outcome = Outcome::default();
+    let mut collisions = Vec::new();
+    let rendered: BTreeSet<&str> = theirs.iter().map(|f| f.path.as_str()).collect();
+    for file in &theirs {
+        let path = file.path.as_str();
+        let yours = project.read(path)?;
+        let base = last.files.get(path);
+        match (yours, base) {
+            (Some(yours), _) if yours == file.contents => {}
+            (Some(yours), Some(base)) => {
+                let (action, text) = match merge::three_way(base, &yours, &file.contents) {
+                    Merged::Clean(text) if text == file.contents => (Action::Changed, text),
+                    Merged::Clean(text) => (Action::Merged, text),
+                    Merged::Conflict(text) => (Action::Conflict, text),
+                };
+                if text != yours {
+                    outcome.actions.insert(path.to_owned(), action);
+                    outcome.changes.write(path, text);
+                }
+            }
+            (Some(yours), None) => {
+                if force {
+                    outcome.changes.write(&format!("{path}.orig"), yours);
+                    outcome
+                        .actions
+                        .insert(format!("{path}.orig"), Action::Created);
+                    outcome.actions.insert(path.to_owned(), Action::Changed);
+                    outcome.changes.write(path, file.contents.clone());
+                } else {
+                    collisions.push(path.to_owned());
+                }
+            }
+            (None, _) if last.written.contains(path) && !new_resource_files.contains(path) => {
+                outcome.kept_deleted.push(path.to_owned());
+            }
+            (None, _) => {
+                outcome.actions.insert(path.to_owned(), Action::Created);
+                outcome.changes.write(path, file.contents.clone());
+            }
+        }
+    }
+    if !collisions.is_empty() {
+        let n = collisions.len();
+        bail!(
+            "{n} file{} already exist{} with other content; nothing was written:\n{}\n  hint: move them away, or pass --force to overwrite them (each is kept as FILE.orig)",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "s" } else { "" },
+            collisions
+                .iter()
+                .map(|c| format!("  {c}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+
+    // Files no longer rendered.
+    for path in &last.written {
+        if rendered.contains(path.as_str()) || !base::is_merged(path) {
+            continue;
+        }
+        let Some(yours) = project.read(path)? else {
+            continue;
+        };
+        if last.files.get(path) == Some(&yours) {
+            outcome.actions.insert(path.clone(), Action::Deleted);
+            outcome.changes.deletes.push(path.clone());
+        } else {
+            outcome.kept_changed.push(path.clone());
+        }
+    }
+
+    if let Some(file) = migration {
+        outcome.migration = Some(file.path.clone());
+        outcome.actions.insert(file.path.clone(), Action::Created);
+        outcome.changes.write(&file.path, file.contents);
+    }
+    if spec_text != project.spec_text {
+        outcome.actions.insert(SPEC.to_owned(), Action::Changed);
+        outcome.changes.write(SPEC, spec_text.to_owned());
+    }
+
+    // The new base: this render, whatever was merged from it.
+    let base_file = Base::of(spec_text, &theirs).to_file();
+    if project.read(base::PATH)?.as_deref() != Some(base_file.contents.as_str()) {
+        let action = if last.legacy {
+            Action::Created
+        } else {
+            Action::Changed
+        };
+        outcome.actions.insert(base_file.path.clone(), action);
+        outcome.changes.write(&base_file.path, base_file.contents);
+    }
+    if last.legacy && project.read(manifest::PATH)?.is_some() {
+        // The base file replaces it.
+        outcome
+            .actions
+            .insert(manifest::PATH.to_owned(), Action::Deleted);
+        outcome.changes.deletes.push(manifest::PATH.to_owned());
+    }
+    outcome.rebuilt_base = last.legacy;
+    if last.version.as_deref() != Some(base::VERSION) && !outcome.is_empty() {
+        outcome.upgraded_from = last.version.clone();
+    }
+    Ok(outcome)
+}
+
+/// What backendgen rendered into the project last time: its base file, or for a project made
+/// before base files, a base rebuilt from its manifest and spec.
+fn last_render(project: &ProjectDir, overrides: &Overrides) -> Result<Last> {
+    if let Some(base) = Base::load(&project.root)? {
+        if base::compare_versions(&base.version, base::VERSION).is_gt() {
+            bail!(
+                "this project was last rendered by backendgen {}, newer than this one ({}); nothing was written\n  hint: upgrade backendgen to {} or later",
+                base.version,
+                base::VERSION,
+                base.version
+            );
+        }
+        let model = validate(&format!("{} (spec)", base::PATH), &base.spec, None).context(
+            "the spec last applied no longer validates, so the change from it cannot be computed\n  hint: restore .backendgen/base.json from version control, or run the backendgen that wrote it",
+        )?;
+        return Ok(Last {
+            model,
+            written: base.files.keys().cloned().collect(),
+            files: base.files,
+            version: Some(base.version),
+            legacy: false,
+        });
+    }
+
+    let manifest = Manifest::load(&project.root)?;
+    if manifest.files.is_empty() {
+        bail!(
+            "{} has neither {} nor {}, so backendgen cannot tell its files from yours\n  hint: apply works on projects made by `backendgen new`; to start one from this spec, run `backendgen new NAME --spec {SPEC}` elsewhere",
+            project.root.display(),
+            base::PATH,
+            manifest::PATH
+        );
+    }
+    if !manifest.is_unmodified(SPEC, project.spec_text.as_bytes()) {
+        bail!(
+            "{SPEC} changed since backendgen last wrote it, and this project has no {} (it was made by an older backendgen), so the spec last applied is unknown; nothing was written\n  hint: put {SPEC} back as it was (e.g. `git stash`), run `backendgen apply` once to record the base, then make your change again",
+            base::PATH
+        );
+    }
+    let old = Renderer::with_overrides(project.model.orm, overrides)?;
+    let rendered: BTreeMap<String, String> =
+        plan::render(&old, &project.model, &project.spec_text)?
+            .into_iter()
+            .map(|f| (f.path, f.contents))
+            .collect();
+    let mut files = BTreeMap::new();
+    let mut written = BTreeSet::new();
+    for path in manifest.files.keys().filter(|p| base::is_merged(p)) {
+        written.insert(path.clone());
+        let disk = project.read(path)?;
+        let untouched = disk
+            .as_deref()
+            .is_some_and(|d| manifest.is_unmodified(path, d.as_bytes()));
+        if untouched && !EDITED_IN_PLACE.contains(&path.as_str()) {
+            files.insert(path.clone(), disk.expect("an untouched file exists"));
+        } else if let Some(text) = rendered.get(path) {
+            files.insert(path.clone(), text.clone());
+        }
+    }
+    Ok(Last {
+        model: project.model.clone(),
+        files,
+        written,
+        version: None,
+        legacy: true,
+    })
+}
+
+/// Conflict markers left in the files at `paths` below `root`, as `path:line`.
+pub fn remaining_markers<'a>(
+    root: &Path,
+    paths: impl IntoIterator<Item = &'a String>,
+) -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    let paths: BTreeSet<&String> = paths.into_iter().collect();
+    for path in paths {
+        // Unreadable or not text: not a file a merge wrote.
+        if let Ok(text) = std::fs::read_to_string(root.join(path)) {
+            found.extend(
+                merge::markers(&text)
+                    .into_iter()
+                    .map(|line| format!("{path}:{line}")),
+            );
+        }
+    }
+    Ok(found)
+}
+
+fn refuse_markers<'a>(
+    project: &ProjectDir,
+    paths: impl IntoIterator<Item = &'a String>,
+) -> Result<()> {
+    let found = remaining_markers(&project.root, paths)?;
+    if found.is_empty() {
+        return Ok(());
+    }
+    bail!(
+        "conflict markers remain in the project; nothing was written:\n{}\n  hint: resolve each hunk between `{}` and `{}` (keep what you want of both sides, delete the marker lines), then run this again",
+        found
+            .iter()
+            .map(|f| format!("  {f}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        merge::YOURS,
+        merge::BACKENDGEN
+    )
+}

@@ -1,0 +1,65 @@
+//! `backendgen apply`: bring a project in line with its `backendgen.yaml` (after an edit of the
+//! spec, a new backendgen, or a new template override), keeping the user's edits.
+
+use anyhow::Result;
+
+use crate::apply::{self, Conflicts, Outcome};
+use crate::cli::ApplyArgs;
+use crate::project::{ProjectDir, SPEC};
+
+pub fn run(args: &ApplyArgs) -> Result<()> {
+    let project = ProjectDir::open(&args.project)?;
+    let outcome = apply::plan(&project, &project.spec_text, &project.model, args.force)?;
+    finish(&project, &outcome, args.dry_run, || {
+        format!("applied {SPEC} to {}:", project.root.display())
+    })
+}
+
+/// Shows (`dry_run`) or writes the outcome of a change and tells the user what happened and
+/// what to run next; conflicts end it with exit status 3.
+pub fn finish(
+    project: &ProjectDir,
+    outcome: &Outcome,
+    dry_run: bool,
+    headline: impl FnOnce() -> String,
+) -> Result<()> {
+    let conflicts = outcome.conflicts();
+    if dry_run {
+        print!("{}", outcome.changes.diff(project)?);
+        eprint!("{}", outcome.report(true));
+        if outcome.is_empty() {
+            eprintln!("nothing to apply: the project is up to date with {SPEC}");
+        }
+        if !conflicts.is_empty() {
+            return Err(Conflicts {
+                paths: conflicts,
+                written: false,
+            }
+            .into());
+        }
+        return Ok(());
+    }
+    if outcome.is_empty() {
+        print!("{}", outcome.report(false));
+        println!("nothing to apply: the project is up to date with {SPEC}");
+        return Ok(());
+    }
+    outcome
+        .changes
+        .apply(project)
+        .map_err(|err| err.context("nothing was changed"))?;
+    println!("{}", headline());
+    for line in outcome.summary() {
+        println!("  {line}");
+    }
+    print!("{}", outcome.report(false));
+    print!("{}", outcome.next_steps());
+    if !conflicts.is_empty() {
+        return Err(Conflicts {
+            paths: conflicts,
+            written: true,
+        }
+        .into());
+    }
+    Ok(())
+}
