@@ -19,6 +19,7 @@ pub mod manifest;
 pub mod merge;
 pub mod migrations;
 pub mod model;
+pub mod output;
 pub mod overrides;
 pub mod plan;
 pub mod problem;
@@ -40,6 +41,11 @@ pub const DEFAULT_SPEC: &str = include_str!("../examples/tasks.yaml");
 
 /// Runs one parsed command line.
 pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
+    command(cli)?;
+    output::flush()
+}
+
+fn command(cli: cli::Cli) -> anyhow::Result<()> {
     match cli.command {
         cli::Command::New(args) => commands::new::run(&args),
         cli::Command::AddResource(args) => commands::add_resource::run(&args),
@@ -48,7 +54,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Check(args) => commands::check::run(&args),
         cli::Command::Templates(command) => commands::templates::run(&command),
         cli::Command::Schema => {
-            print!("{}", spec::json_schema());
+            crate::out!("{}", spec::json_schema());
             Ok(())
         }
     }

@@ -8,6 +8,8 @@ fn main() -> ExitCode {
     let cli = backendgen::cli::Cli::parse();
     match backendgen::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of stdout stopped reading (`| head`): nothing more to say.
+        Err(err) if backendgen::output::is_closed_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             let code = backendgen::apply::exit_code(&err);
             if code == backendgen::apply::CONFLICT_EXIT {

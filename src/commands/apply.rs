@@ -25,7 +25,7 @@ pub fn finish(
 ) -> Result<()> {
     let conflicts = outcome.conflicts();
     if dry_run {
-        print!("{}", outcome.changes.diff(project)?);
+        crate::out!("{}", outcome.changes.diff(project)?);
         eprint!("{}", outcome.report(true));
         if outcome.is_empty() {
             eprintln!("nothing to apply: the project is up to date with {SPEC}");
@@ -40,20 +40,20 @@ pub fn finish(
         return Ok(());
     }
     if outcome.is_empty() {
-        print!("{}", outcome.report(false));
-        println!("nothing to apply: the project is up to date with {SPEC}");
+        crate::out!("{}", outcome.report(false));
+        crate::outln!("nothing to apply: the project is up to date with {SPEC}");
         return Ok(());
     }
     outcome
         .changes
         .apply(project)
         .map_err(|err| err.context("nothing was changed"))?;
-    println!("{}", headline());
+    crate::outln!("{}", headline());
     for line in outcome.summary() {
-        println!("  {line}");
+        crate::outln!("  {line}");
     }
-    print!("{}", outcome.report(false));
-    print!("{}", outcome.next_steps());
+    crate::out!("{}", outcome.report(false));
+    crate::out!("{}", outcome.next_steps());
     if !conflicts.is_empty() {
         return Err(Conflicts {
             paths: conflicts,

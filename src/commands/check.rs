@@ -16,7 +16,7 @@ pub fn run(args: &CheckArgs) -> Result<()> {
     warn_about_markers(file)?;
     let (source, text) = super::read_spec(Some(file))?;
     let project = validate(&source, &text, None)?;
-    println!("{source}: ok: {}", summary(&project));
+    crate::outln!("{source}: ok: {}", summary(&project));
     Ok(())
 }
 

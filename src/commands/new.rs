@@ -58,18 +58,18 @@ pub fn run(args: &NewArgs) -> Result<()> {
     let renderer = Renderer::with_overrides(project.orm, &overrides)?;
     let plan = plan::project_with(&renderer, &project, &spec_text)?;
     if args.dry_run {
-        println!(
+        crate::outln!(
             "would write {} files to {}:",
             plan.files.len(),
             target.display()
         );
         for file in &plan.files {
-            println!("  {}", file.path);
+            crate::outln!("  {}", file.path);
         }
         return Ok(());
     }
     write::write_all(&target, &plan.files)?;
-    println!(
+    crate::outln!(
         "created {} ({} files, {}; {})",
         target.display(),
         plan.files.len(),
@@ -77,7 +77,7 @@ pub fn run(args: &NewArgs) -> Result<()> {
         super::check::summary(&project)
     );
     if !overrides.templates.is_empty() {
-        println!(
+        crate::outln!(
             "with the template overrides in {}: {}",
             overrides::DIR,
             overrides
@@ -88,7 +88,7 @@ pub fn run(args: &NewArgs) -> Result<()> {
                 .join(", ")
         );
     }
-    println!(
+    crate::outln!(
         "\nnext:\n  cd {}\n  uv sync\n  uv run pytest\n  uv run alembic upgrade head\n  uv run fastapi dev app/main.py",
         target.display()
     );

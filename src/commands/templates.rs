@@ -24,14 +24,14 @@ fn list(args: &TemplatesListArgs) -> Result<()> {
     let names = render::names(project.model.orm);
     for name in &names {
         if overrides.contains(name) {
-            println!("{name}  (overridden by {})", Overrides::path_of(name));
+            crate::outln!("{name}  (overridden by {})", Overrides::path_of(name));
         } else {
-            println!("{name}");
+            crate::outln!("{name}");
         }
     }
     for name in overrides.templates.keys() {
         if !names.contains(name) {
-            println!(
+            crate::outln!(
                 "{}  (replaces no template: an error when rendering)",
                 Overrides::path_of(name)
             );
@@ -78,7 +78,7 @@ fn eject(args: &TemplatesEjectArgs) -> Result<()> {
             contents: source.to_owned(),
         }],
     )?;
-    println!(
+    crate::outln!(
         "copied the embedded {name} to {path}\n\nnext:\n  edit it (it replaces the embedded one for this project)\n  backendgen apply --dry-run   # the files it changes\n  backendgen apply"
     );
     Ok(())

@@ -428,3 +428,36 @@ fn escape_at_a_question_writes_nothing() {
     );
     assert!(read_tree(dir.path()).is_empty());
 }
+
+#[test]
+fn a_full_stdout_is_one_error_line_not_a_panic() {
+    let full = fs::File::create("/dev/full").expect("/dev/full");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_backendgen"))
+        .arg("schema")
+        .stdout(full)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: failed to write to stdout"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    // The reading end closes before the schema is written: every write is a broken pipe.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_backendgen"))
+        .arg("schema")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}
