@@ -7,7 +7,7 @@
 //! This file holds the entry point and the walk over the whole spec (project, resources, what
 //! shows only across resources); the checks live beside it by concern: `resource` (one
 //! resource), `names`, `fields` (types and constraints), `values` (defaults and bounds), `list`,
-//! `access`, `relations`, and the YAML plumbing in `nodes`.
+//! `access`, `relations`, `renames`, and the YAML plumbing in `nodes`.
 
 mod access;
 mod fields;
@@ -15,6 +15,7 @@ mod list;
 mod names;
 mod nodes;
 mod relations;
+mod renames;
 mod resource;
 mod values;
 
@@ -25,7 +26,7 @@ use serde_yaml::Value;
 pub use fields::text_problem;
 pub use names::{
     PYTHON_KEYWORDS, field_name_schema, is_snake_identifier, project_name_schema,
-    resource_name_schema,
+    renamed_from_pattern, resource_name_schema,
 };
 
 use crate::locate::Locator;
@@ -211,10 +212,13 @@ impl Validator {
                 }
                 // After the relations: whether the rows hang off an owned resource decides.
                 self.default_reads(&mut resource, value.get("access"), &resources);
+                // After the relations too: their columns are names a rename cannot take.
+                self.field_renames(&resource);
                 resources.push(resource);
             }
         }
         self.across_resources(&resources);
+        self.resource_renames(&resources);
         (self.problems.len() == before).then_some(resources)
     }
 
