@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod commands;
 pub mod context;
+pub mod evolve;
 pub mod inject;
 pub mod locate;
 pub mod manifest;
