@@ -3,6 +3,7 @@
 
 mod cli;
 mod e2e;
+mod evolve_e2e;
 mod grow;
 mod properties;
 mod schema;
