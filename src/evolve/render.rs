@@ -950,7 +950,12 @@ fn shown(ty: &super::schema::SqlType, value: &str) -> String {
 
 /// The helper every guard calls, defined once in a revision that has guards.
 pub(crate) const GUARD_HELPER: &str = "def _stop_if_any(count_sql: str, message: str) -> None:
-    \"\"\"Stop the migration, before it changes anything, when the count is not zero.\"\"\"
+    \"\"\"Stop the migration, before it changes anything, when the count is not zero.
+
+    `alembic upgrade --sql` writes SQL with no database: there is nothing to count.
+    \"\"\"
+    if context.is_offline_mode():
+        return
     count = op.get_bind().execute(sa.text(count_sql)).scalar_one()
     if count:
         msg = f\"{count} {message}\"

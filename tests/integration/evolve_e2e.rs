@@ -236,7 +236,7 @@ pub fn run(case: &Case) {
 /// Field changes on one table: renamed, removed, added (optional, and required with a
 /// default), converted without loss, made required, unique or not, indexed; enum values added
 /// and removed; the table no longer owned; list filters, sorts and a search.
-const FIELDS_OLD: &str = r#"project: { name: evolve_fields }
+pub const FIELDS_OLD: &str = r#"project: { name: evolve_fields }
 resources:
   task:
     fields:
@@ -253,7 +253,7 @@ resources:
       sort: [title]
 "#;
 
-const FIELDS_NEW: &str = r#"project: { name: evolve_fields }
+pub const FIELDS_NEW: &str = r#"project: { name: evolve_fields }
 resources:
   task:
     owned: false
@@ -303,7 +303,7 @@ fn field_changes_keep_the_rows() {
 
 /// Conversions that lose values, allowed: a shorter string, text to int, fewer decimal
 /// places, bigint to int, text to an enum. The downgrade widens again, rows and all.
-const LOSSY_OLD: &str = r#"project: { name: evolve_lossy }
+pub const LOSSY_OLD: &str = r#"project: { name: evolve_lossy }
 resources:
   item:
     owned: false
@@ -315,7 +315,7 @@ resources:
       kind: { type: string, max_length: 20, default: solid }
 "#;
 
-const LOSSY_NEW: &str = r#"project: { name: evolve_lossy }
+pub const LOSSY_NEW: &str = r#"project: { name: evolve_lossy }
 resources:
   item:
     owned: false
@@ -355,7 +355,7 @@ fn lossy_changes_rewrite_what_does_not_convert() {
 /// Resources: one added, one removed, one renamed (its table, sequence, indexes and
 /// constraints, and its children's columns and keys), a relation added to an existing table,
 /// a relation's `on_delete` changed, relations made required.
-const RESOURCES_OLD: &str = r#"project: { name: evolve_resources }
+pub const RESOURCES_OLD: &str = r#"project: { name: evolve_resources }
 resources:
   category:
     plural: categories
@@ -379,7 +379,7 @@ resources:
       body: text
 "#;
 
-const RESOURCES_NEW: &str = r#"project: { name: evolve_resources }
+pub const RESOURCES_NEW: &str = r#"project: { name: evolve_resources }
 resources:
   brand:
     owned: false

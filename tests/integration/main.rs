@@ -3,6 +3,7 @@
 
 mod cli;
 mod e2e;
+mod evolve;
 mod evolve_e2e;
 mod grow;
 mod properties;
