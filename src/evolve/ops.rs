@@ -192,6 +192,12 @@ impl Schema {
                 if self.table(&table.name).is_some() {
                     return Err(format!("create {}: it exists", table.name));
                 }
+                let names = std::iter::once(&table.primary_key)
+                    .chain(table.uniques.iter().map(|u| &u.name))
+                    .chain(table.indexes.iter().map(|i| &i.name));
+                for name in names {
+                    self.relation_free(name)?;
+                }
                 self.tables.push(table.clone());
             }
             Op::DropTable { table, .. } => {
@@ -289,6 +295,7 @@ impl Schema {
                 self.table_mut(table)?.column_mut(column)?.server_default = None;
             }
             Op::CreateIndex { table, index } => {
+                self.relation_free(&index.name)?;
                 let table = self.table_mut(table)?;
                 table.free(&index.name)?;
                 table.indexes.push(index.clone());
@@ -298,6 +305,7 @@ impl Schema {
                 table.remove(&index.name, |t| &mut t.indexes, |i| &i.name)?;
             }
             Op::AddUnique { table, unique } => {
+                self.relation_free(&unique.name)?;
                 let table = self.table_mut(table)?;
                 table.free(&unique.name)?;
                 table.uniques.push(unique.clone());
@@ -319,6 +327,9 @@ impl Schema {
                 table.remove(&key.name, |t| &mut t.foreign_keys, |k| &k.name)?;
             }
             Op::Rename { table, from, to } => {
+                if !matches!(to, Named::ForeignKey(_)) {
+                    self.relation_free(to.name())?;
+                }
                 let table = self.table_mut(table)?;
                 table.free(to.name())?;
                 match to {
@@ -344,6 +355,20 @@ impl Schema {
             }
         }
         Ok(())
+    }
+
+    /// No primary key, unique constraint or index of any table has this name: PostgreSQL
+    /// keeps them all (they are indexes) in one namespace per schema.
+    fn relation_free(&self, name: &str) -> Result<(), String> {
+        let taken = self.tables.iter().find(|t| {
+            t.primary_key == name
+                || t.uniques.iter().any(|u| u.name == name)
+                || t.indexes.iter().any(|i| i.name == name)
+        });
+        match taken {
+            Some(table) => Err(format!("{name} exists (on {})", table.name)),
+            None => Ok(()),
+        }
     }
 
     fn table_mut(&mut self, name: &str) -> Result<&mut Table, String> {

@@ -310,9 +310,11 @@ impl Planner<'_> {
         resource(project, name).map(|r| r.plural.clone())
     }
 
-    /// Renames of kept tables, each after the one that frees its new name.
+    /// Renames of kept tables. A name one table gives up and another takes in the same
+    /// change (renames that chain or swap, a new table under a renamed table's old name) is
+    /// refused: the indexes and constraints named after it would collide while both exist.
     fn table_renames(&mut self) -> Vec<Op> {
-        let mut pending: Vec<(String, String)> = self
+        let renames: Vec<(String, String)> = self
             .matching
             .kept
             .iter()
@@ -322,27 +324,36 @@ impl Planner<'_> {
                 (a != b).then_some((a, b))
             })
             .collect();
-        let mut ops = Vec::new();
-        while !pending.is_empty() {
-            let ready = pending
+        let created: Vec<String> = self
+            .matching
+            .created
+            .iter()
+            .filter_map(|name| self.table_of(self.to, name))
+            .collect();
+        for (old, new) in &renames {
+            let taker = renames
                 .iter()
-                .position(|(_, b)| !pending.iter().any(|(a, _)| a == b));
-            let Some(i) = ready else {
-                let cycle: Vec<String> =
-                    pending.iter().map(|(a, b)| format!("{a} -> {b}")).collect();
+                .find(|(_, b)| b == old)
+                .map(|(a, _)| format!("the table {a}, renamed to {old}"))
+                .or_else(|| {
+                    created
+                        .contains(old)
+                        .then(|| format!("the new table {old}"))
+                });
+            if let Some(taker) = taker {
                 self.refuse(
                     Problem::new(
                         "resources",
-                        format!("the tables would swap names ({})", cycle.join(", ")),
+                        format!("the table name `{old}` is given up (the table becomes {new}) and taken again by {taker} in one change"),
                     )
-                    .hint("rename them in two steps: apply a rename to a free name first"),
+                    .hint("split the change: apply the rename first, then the change that takes the old name"),
                 );
-                break;
-            };
-            let (from, to) = pending.remove(i);
-            ops.push(Op::RenameTable { from, to });
+            }
         }
-        ops
+        renames
+            .into_iter()
+            .map(|(from, to)| Op::RenameTable { from, to })
+            .collect()
     }
 
     /// The steps that change one kept table in place; its guards and early steps are set
