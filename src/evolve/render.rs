@@ -661,6 +661,7 @@ fn step(op: &Op, from: &Project, to: &Project, renderer: &Renderer, out: &mut Bo
         }
         Op::Note { text, .. } => wrap_comment(4, &format!("Lossy, as allowed: {text}.")),
         Op::CreateTable { resource, .. } => {
+            out.uses_sa = true;
             table_partial(renderer, "partials/create_table.py.tera", to, resource)
         }
         Op::DropTable { resource, .. } => {

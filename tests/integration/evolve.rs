@@ -371,7 +371,7 @@ impl SpecDef {
     }
 }
 
-fn edits() -> impl Strategy<Value = (usize, Vec<(u8, usize, usize)>)> {
+pub fn edits() -> impl Strategy<Value = (usize, Vec<(u8, usize, usize)>)> {
     (
         0usize..100,
         proptest::collection::vec((any::<u8>(), 0usize..50, 0usize..50), 3..10),
@@ -425,6 +425,7 @@ pub fn sequence(seed: usize, steps: &[(u8, usize, usize)]) -> Vec<String> {
 fn every_step_of_random_edits_plans_a_change_that_holds() {
     let mut runner = deterministic_runner(200);
     let strategy = edits();
+    let uses_sa = regex::Regex::new(r"[^\w.]sa\.").unwrap();
     for _ in 0..200 {
         let (seed, steps) = strategy.new_tree(&mut runner).unwrap().current();
         let texts = sequence(seed, &steps);
@@ -438,6 +439,11 @@ fn every_step_of_random_edits_plans_a_change_that_holds() {
             let text = render_revision(&changes, "0002_apply", "0001_initial");
             let long: Vec<&str> = text.lines().filter(|l| l.chars().count() > 88).collect();
             assert!(long.is_empty(), "{long:#?}\n{text}");
+            assert_eq!(
+                uses_sa.is_match(&text),
+                text.contains("\nimport sqlalchemy as sa\n"),
+                "sqlalchemy is imported when used, and only then:\n{text}"
+            );
         }
     }
 }
