@@ -234,8 +234,9 @@ pub fn run(case: &Case) {
 }
 
 /// Field changes on one table: renamed, removed, added (optional, and required with a
-/// default), converted without loss, made required, unique or not, indexed; enum values added
-/// and removed; the table no longer owned; list filters, sorts and a search.
+/// default), converted without loss (int to bigint, string to text, longer, more digits),
+/// made required or optional, unique or not, indexed; enum values added and removed; the table
+/// no longer owned; list filters, sorts and a search.
 pub const FIELDS_OLD: &str = r#"project: { name: evolve_fields }
 resources:
   task:
@@ -248,6 +249,9 @@ resources:
       code: { type: string, max_length: 20, optional: true }
       rank: { type: int, optional: true, unique: true }
       tag: { type: string, max_length: 40, optional: true }
+      summary: { type: string, max_length: 100 }
+      price: { type: decimal, precision: 8, scale: 2 }
+      score: { type: int }
     list:
       filter: [status]
       sort: [title]
@@ -262,9 +266,12 @@ resources:
       n: { type: bigint, default: 0 }
       status: { type: enum, values: [open, closed, done], default: open }
       priority: { type: int, default: 1 }
-      code: { type: string, max_length: 20, optional: true, unique: true }
+      code: { type: string, max_length: 40, optional: true, unique: true }
       rank: { type: int, optional: true, index: true }
       tag: { type: string, max_length: 40, default: "it's :noon" }
+      summary: { type: text }
+      price: { type: decimal, precision: 12, scale: 3 }
+      score: { type: int, optional: true }
       done: { type: bool, default: false }
       due: { type: date, optional: true }
       label: { type: string, max_length: 40, default: "a 'quoted' : label" }
@@ -283,18 +290,18 @@ fn field_changes_keep_the_rows() {
         new: FIELDS_NEW,
         options: Options::default(),
         rows: &[
-            "INSERT INTO tasks (id, user_id, title, notes, n, status, priority, code, rank, tag) VALUES (1, 'u1', 'First', 'a note', 5, 'open', NULL, 'A1', 1, NULL)",
-            "INSERT INTO tasks (id, user_id, title, notes, n, status, priority, code, rank, tag) VALUES (2, 'u2', 'Second', NULL, 7, 'closed', 3, NULL, 2, 'x')",
+            "INSERT INTO tasks (id, user_id, title, notes, n, status, priority, code, rank, tag, summary, price, score) VALUES (1, 'u1', 'First', 'a note', 5, 'open', NULL, 'A1', 1, NULL, 'short', 12.5, 10)",
+            "INSERT INTO tasks (id, user_id, title, notes, n, status, priority, code, rank, tag, summary, price, score) VALUES (2, 'u2', 'Second', NULL, 7, 'closed', 3, NULL, 2, 'x', 'longer', 0.25, 20)",
         ],
         blocked: Some((
-            "INSERT INTO tasks (id, user_id, title, n, status) VALUES (3, 'u1', 'Old', 0, 'archived')",
+            "INSERT INTO tasks (id, user_id, title, n, status, summary, price, score) VALUES (3, 'u1', 'Old', 0, 'archived', 's', 1, 1)",
             "1 row(s) of tasks hold `status` values this change removes (archived)",
             "DELETE FROM tasks WHERE id = 3",
         )),
         kept: &[(
-            "SELECT id, heading, n, status, priority, code, rank, tag, CAST(done AS INTEGER), due, label FROM tasks ORDER BY id",
-            r#"[[1, "First", 5, "open", 1, "A1", 1, "it's :noon", 0, null, "a 'quoted' : label"],
-                [2, "Second", 7, "closed", 3, null, 2, "x", 0, null, "a 'quoted' : label"]]"#,
+            "SELECT id, heading, n, status, priority, code, rank, tag, CAST(done AS INTEGER), due, label, summary, CAST(price * 1000 AS INTEGER), score FROM tasks ORDER BY id",
+            r#"[[1, "First", 5, "open", 1, "A1", 1, "it's :noon", 0, null, "a 'quoted' : label", "short", 12500, 10],
+                [2, "Second", 7, "closed", 3, null, 2, "x", 0, null, "a 'quoted' : label", "longer", 250, 20]]"#,
         )],
         downgrade_stops: Some("without the values the upgrade dropped"),
         clear: &["DELETE FROM tasks"],
