@@ -236,7 +236,7 @@ pub fn run(case: &Case) {
 /// Field changes on one table: renamed, removed, added (optional, and required with a
 /// default), converted without loss (int to bigint, string to text, longer, more digits),
 /// made required or optional, unique or not, indexed; enum values added and removed; the table
-/// no longer owned; list filters, sorts and a search.
+/// no longer owned; list filters, sorts and a search. `order` is a word SQL reserves.
 pub const FIELDS_OLD: &str = r#"project: { name: evolve_fields }
 resources:
   task:
@@ -252,6 +252,7 @@ resources:
       summary: { type: string, max_length: 100 }
       price: { type: decimal, precision: 8, scale: 2 }
       score: { type: int }
+      order: { type: int, optional: true }
     list:
       filter: [status]
       sort: [title]
@@ -272,6 +273,7 @@ resources:
       summary: { type: text }
       price: { type: decimal, precision: 12, scale: 3 }
       score: { type: int, optional: true }
+      order: { type: int, default: 0 }
       done: { type: bool, default: false }
       due: { type: date, optional: true }
       label: { type: string, max_length: 40, default: "a 'quoted' : label" }
@@ -299,9 +301,9 @@ fn field_changes_keep_the_rows() {
             "DELETE FROM tasks WHERE id = 3",
         )),
         kept: &[(
-            "SELECT id, heading, n, status, priority, code, rank, tag, CAST(done AS INTEGER), due, label, summary, CAST(price * 1000 AS INTEGER), score FROM tasks ORDER BY id",
-            r#"[[1, "First", 5, "open", 1, "A1", 1, "it's :noon", 0, null, "a 'quoted' : label", "short", 12500, 10],
-                [2, "Second", 7, "closed", 3, null, 2, "x", 0, null, "a 'quoted' : label", "longer", 250, 20]]"#,
+            "SELECT id, heading, n, status, priority, code, rank, tag, CAST(done AS INTEGER), due, label, summary, CAST(price * 1000 AS INTEGER), score, \"order\" FROM tasks ORDER BY id",
+            r#"[[1, "First", 5, "open", 1, "A1", 1, "it's :noon", 0, null, "a 'quoted' : label", "short", 12500, 10, 0],
+                [2, "Second", 7, "closed", 3, null, 2, "x", 0, null, "a 'quoted' : label", "longer", 250, 20, 0]]"#,
         )],
         downgrade_stops: Some("without the values the upgrade dropped"),
         clear: &["DELETE FROM tasks"],
