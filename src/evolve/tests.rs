@@ -637,3 +637,21 @@ fn the_summary_says_what_changes_and_the_slug_names_the_tables() {
     );
     assert_eq!(changes.slug(), "tasks");
 }
+
+#[test]
+fn problems_point_at_their_place_in_the_new_spec() {
+    let new_text = format!(
+        "project: {{ name: x }}\nresources:\n{}",
+        task("      heading: { type: string, renamed_from: titel }\n")
+    );
+    let new = validate("backendgen.yaml", &new_text, None).unwrap();
+    let problems = plan_changes(
+        &model(&task("      title: string\n")),
+        &new,
+        &Options::default(),
+    )
+    .unwrap_err();
+    let located = crate::problem::Problems::located("backendgen.yaml", &new_text, problems);
+    assert_eq!(located.problems[0].location, Some((6, 32)));
+    assert!(located.to_string().starts_with("backendgen.yaml has 1 problem:\n- 6:32: resources.task.fields.heading.renamed_from: `heading` is renamed from `titel`"), "{located}");
+}

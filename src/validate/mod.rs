@@ -29,7 +29,6 @@ pub use names::{
     renamed_from_pattern, resource_name_schema,
 };
 
-use crate::locate::Locator;
 use crate::model::{FieldType, Project, Resource};
 use crate::problem::{Problem, Problems};
 use crate::spec::{
@@ -70,21 +69,7 @@ pub fn validate(source: &str, text: &str, name: Option<&str>) -> Result<Project,
     };
     match project {
         Some(project) if v.problems.is_empty() => Ok(project),
-        _ => {
-            let locator = Locator::new(text);
-            let problems = v
-                .problems
-                .into_iter()
-                .map(|p| match (p.location, locator.find(&p.path)) {
-                    (None, Some((line, column))) => p.at(line, column),
-                    _ => p,
-                })
-                .collect();
-            Err(Problems {
-                source: source.to_owned(),
-                problems,
-            })
-        }
+        _ => Err(Problems::located(source, text, v.problems)),
     }
 }
 
