@@ -300,9 +300,10 @@ impl Planner<'_> {
         self.direction == Direction::Upgrade
     }
 
+    /// A change the planner will not write. The upgrade refuses what would lose data or
+    /// leave rows without a value; a downgrade guards those instead, and refuses only what it
+    /// could not order (a table name given up and taken again).
     fn refuse(&mut self, problem: Problem) {
-        // A downgrade is the reverse of an upgrade that was planned: what it cannot do is
-        // guarded, never refused; a refusal here would be a planner bug, so it is reported.
         self.problems.push(problem);
     }
 
