@@ -4,16 +4,19 @@
 //! undoes them (`downgrade()`). Nothing here reads a database or the disk.
 //!
 //! ```no_run
-//! # use backendgen::evolve::{Options, plan_changes, render_revision};
-//! # fn demo(old: &backendgen::model::Project, new: &backendgen::model::Project) {
-//! match plan_changes(old, new, &Options::default()) {
-//!     Ok(changes) if changes.is_empty() => { /* the schema is the same: no revision */ }
-//!     Ok(changes) => {
-//!         let text = render_revision(&changes, "0004_apply_tasks", "0003_add_projects");
-//!         // write `text` to alembic/versions/0004_apply_tasks.py
-//!     }
-//!     Err(problems) => { /* report them: each names its place in the new spec */ }
+//! # use backendgen::{evolve, migrations, model::Project, problem::Problems};
+//! # fn apply(old: &Project, new: &Project, spec_text: &str, root: &std::path::Path) -> anyhow::Result<()> {
+//! let options = evolve::Options { allow_lossy: false };
+//! let changes = evolve::plan_changes(old, new, &options)
+//!     .map_err(|problems| Problems::located("backendgen.yaml", spec_text, problems))?;
+//! if !changes.is_empty() {
+//!     let revisions = migrations::revisions(root)?;
+//!     let head = migrations::head(&revisions)?;
+//!     let (id, path) = migrations::next(&revisions, "apply", &changes.slug());
+//!     let text = evolve::render_revision(&changes, &id, &head);
+//!     // `text` goes to `path`; `changes.summary()` says what it does, one line a change.
 //! }
+//! # Ok(())
 //! # }
 //! ```
 //!
@@ -44,7 +47,7 @@ mod plan;
 mod render;
 mod schema;
 
-pub use convert::{Condition, Loss, Rewrite, SetTo};
+pub use convert::{Condition, Rewrite, SetTo};
 pub use ops::{Check, Named, Op};
 pub use schema::{Column, ForeignKey, Schema, SqlType, Table, TableIndex, Unique};
 
