@@ -655,3 +655,33 @@ fn problems_point_at_their_place_in_the_new_spec() {
     assert_eq!(located.problems[0].location, Some((6, 32)));
     assert!(located.to_string().starts_with("backendgen.yaml has 1 problem:\n- 6:32: resources.task.fields.heading.renamed_from: `heading` is renamed from `titel`"), "{located}");
 }
+
+#[test]
+fn a_renamed_resource_that_keeps_its_plural_keeps_its_table() {
+    let child = |parent: &str| {
+        task("      t: string\n").replace(
+            "    fields:\n",
+            &format!("    belongs_to: {parent}\n    fields:\n"),
+        )
+    };
+    let changes = change(
+        &format!(
+            "  category:\n    plural: categories\n    owned: false\n    fields: {{ title: string }}\n{}",
+            child("category")
+        ),
+        &format!(
+            "  group:\n    plural: categories\n    renamed_from: category\n    owned: false\n    fields: {{ title: string }}\n{}",
+            child("group")
+        ),
+    );
+    assert_eq!(
+        steps(changes.upgrade()),
+        [
+            "rename tasks.category_id group_id",
+            "rename fk_tasks_category_id_categories fk_tasks_group_id_categories",
+            "rename ix_tasks_category_id ix_tasks_group_id",
+            "rename ix_tasks_category_id_created_at_id ix_tasks_group_id_created_at_id"
+        ],
+        "only the children's column, named after the parent, changes"
+    );
+}
