@@ -4,7 +4,7 @@
 //! apply (the first as the user edited it, the others after editing it themselves). The spec
 //! is rendered in full, as `new` would render it (theirs), and every file is merged three ways
 //! with what backendgen rendered last time (the base, `.backendgen/base.json`) and what is on
-//! disk (yours). The database follows by one migration (`schema_diff`). Nothing is written
+//! disk (yours). The database follows by one migration (`evolve`). Nothing is written
 //! here: the outcome is a change set to show as a diff or write all at once.
 //!
 //! Per file:
@@ -30,15 +30,16 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 
 use crate::base::{self, Base};
+use crate::evolve;
 use crate::manifest::{self, Manifest};
 use crate::merge::{self, Merged};
 use crate::migrations;
 use crate::model::Project;
 use crate::overrides::Overrides;
 use crate::plan::{self, PlannedFile};
+use crate::problem::Problems;
 use crate::project::{ChangeSet, ProjectDir, SPEC};
 use crate::render::Renderer;
-use crate::schema_diff;
 use crate::validate::validate;
 
 /// Files `add-resource` edited in place before base files existed.
@@ -249,6 +250,7 @@ pub fn plan(
     spec_text: &str,
     model: &Project,
     force: bool,
+    options: &evolve::Options,
 ) -> Result<Outcome> {
     // The templates (with the project's overrides), the last render (base), and no markers left.
     let overrides = Overrides::load(&project.root)?;
@@ -261,11 +263,12 @@ pub fn plan(
         .into_iter()
         .filter(|f| base::is_merged(&f.path))
         .collect();
-    let migration = schema_diff::migration_for(
+    let migration = migration_for(
         &renderer,
-        &last.model,
-        model,
+        (&last.model, model),
+        spec_text,
         &migrations::revisions(&project.root)?,
+        options,
     )?;
 
     // Files of resources new in this spec are created even where an old file was deleted.
@@ -493,4 +496,25 @@ fn refuse_markers<'a>(
         merge::YOURS,
         merge::BACKENDGEN
     )
+}
+
+/// The revision that takes a database migrated for `old` (the applied spec) to `new`, chained
+/// onto the single head of `history`; None when the tables are the same. A change that would
+/// lose data or leave rows without a value is refused, each problem at its place in the spec.
+fn migration_for(
+    renderer: &Renderer,
+    (old, new): (&Project, &Project),
+    spec_text: &str,
+    history: &[migrations::Revision],
+    options: &evolve::Options,
+) -> Result<Option<PlannedFile>> {
+    let changes = evolve::plan_changes(old, new, options)
+        .map_err(|problems| Problems::located(SPEC, spec_text, problems))?;
+    if changes.is_empty() {
+        return Ok(None);
+    }
+    let down_revision = migrations::head(history)?;
+    let (revision, path) = migrations::next(history, &changes.slug());
+    let contents = evolve::render_revision_with(renderer, &changes, &revision, &down_revision);
+    Ok(Some(PlannedFile { path, contents }))
 }

@@ -126,6 +126,10 @@ pub struct ApplyArgs {
     /// Overwrite your own files where backendgen now renders a file, keeping each as FILE.orig.
     #[arg(long)]
     pub force: bool,
+    /// Allow type changes that may lose values (a shorter max_length, text to int, fewer
+    /// digits): the migration rewrites the values that would not fit first, and says so.
+    #[arg(long)]
+    pub allow_lossy: bool,
 }
 
 #[derive(Debug, Subcommand)]

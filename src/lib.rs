@@ -6,13 +6,14 @@
 //!
 //! A project changes after `new` by one path, `apply`: the spec rendered again, every file
 //! merged with the user's (`merge`, against the last render in `base`), and one migration for
-//! the tables (`schema_diff`).
+//! the tables (`evolve`).
 
 pub mod apply;
 pub mod base;
 pub mod cli;
 pub mod commands;
 pub mod context;
+pub mod evolve;
 pub mod inject;
 pub mod locate;
 pub mod manifest;
@@ -27,7 +28,6 @@ pub mod project;
 pub mod python;
 pub mod questions;
 pub mod render;
-pub mod schema_diff;
 pub mod shorthand;
 pub mod spec;
 pub mod spec_edit;

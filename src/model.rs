@@ -57,6 +57,8 @@ pub struct Resource {
     pub access: Access,
     /// Owned resources: these roles see and manage every row.
     pub admin_roles: Vec<String>,
+    /// The resource's name before a rename (`renamed_from`): its table and rows are kept.
+    pub renamed_from: Option<String>,
 }
 
 /// Who may call an action.
@@ -347,6 +349,8 @@ pub struct Field {
     pub immutable: bool,
     /// A `belongs_to` relation's column: the parent it refers to.
     pub references: Option<Reference>,
+    /// The field's name before a rename (`renamed_from`): its column and values are kept.
+    pub renamed_from: Option<String>,
 }
 
 /// The parent a relation's column refers to.
@@ -391,6 +395,7 @@ impl Field {
             write_only: false,
             immutable: false,
             references: None,
+            renamed_from: None,
         }
     }
 

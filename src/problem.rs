@@ -74,6 +74,25 @@ impl fmt::Display for Problems {
 
 impl std::error::Error for Problems {}
 
+impl Problems {
+    /// The problems of the spec `text` (from `source`), each at its line and column when its
+    /// path is found there and it has none yet.
+    pub fn located(source: &str, text: &str, problems: Vec<Problem>) -> Problems {
+        let locator = crate::locate::Locator::new(text);
+        let problems = problems
+            .into_iter()
+            .map(|p| match (p.location, locator.find(&p.path)) {
+                (None, Some((line, column))) => p.at(line, column),
+                _ => p,
+            })
+            .collect();
+        Problems {
+            source: source.to_owned(),
+            problems,
+        }
+    }
+}
+
 /// The closest of `candidates` to `word`, when it is close enough to be what was meant.
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates

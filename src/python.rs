@@ -7,7 +7,7 @@ pub const LINE_LENGTH: usize = 88;
 /// A Python string literal in double quotes, as ruff format writes it.
 pub fn string(value: &str) -> String {
     // ruff keeps double quotes unless that would need more escapes than single quotes.
-    let quote = if value.contains('"') && !value.contains('\'') {
+    let quote = if value.matches('"').count() > value.matches('\'').count() {
         '\''
     } else {
         '"'
@@ -137,7 +137,10 @@ mod tests {
     fn strings_use_double_quotes_and_escape() {
         assert_eq!(string("it's"), "\"it's\"");
         assert_eq!(string("say \"hi\"\n"), "'say \"hi\"\\n'");
-        assert_eq!(string("it's \"x\""), "\"it's \\\"x\\\"\"");
+        // Fewer escapes with single quotes (more double quotes than single ones): single
+        // quotes, as ruff writes it; as many: double quotes.
+        assert_eq!(string("it's \"x\""), "'it\\'s \"x\"'");
+        assert_eq!(string("'a' \"b\""), "\"'a' \\\"b\\\"\"");
     }
 
     #[test]

@@ -137,12 +137,13 @@ fn apply_modifier(field: &mut RawField, modifier: &str) -> Result<(), String> {
         ("pattern", Some(v)) => field.pattern = Some(v.to_owned()),
         ("example", Some(v)) => field.example = Some(v.to_owned()),
         ("description", Some(v)) => field.description = Some(v.to_owned()),
+        ("renamed_from", Some(v)) => field.renamed_from = Some(v.to_owned()),
         _ => {
             return Err(format!(
                 "unknown modifier `{modifier}`; modifiers are `optional`, `unique`, `index`, \
                  `read_only`, `write_only`, `immutable`, `min=N`, `max=N`, `min_length=N`, \
                  `max_length=N`, `precision=N`, `scale=N`, `pattern=RE`, `example=TEXT`, \
-                 `description=TEXT` and `default=VALUE`"
+                 `description=TEXT`, `renamed_from=NAME` and `default=VALUE`"
             ));
         }
     }
@@ -235,6 +236,12 @@ mod tests {
         let field = parse_type("time=09:30:00:optional").unwrap();
         assert_eq!(field.default, Some(Value::String("09:30:00".into())));
         assert_eq!(field.optional, Some(true));
+    }
+
+    #[test]
+    fn a_rename_is_a_modifier() {
+        let field = parse_type("string:max=80:renamed_from=name").unwrap();
+        assert_eq!(field.renamed_from.as_deref(), Some("name"));
     }
 
     #[test]

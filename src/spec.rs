@@ -163,6 +163,10 @@ pub struct RawResource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<serde_json::Value>")]
     pub belongs_to: Option<serde_yaml::Value>,
+    /// The resource's name before a rename: `apply` renames its table (and what is named
+    /// after it) and keeps its rows. It may stay once applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
 }
 
 pub const RESOURCE_KEYS: &[&str] = &[
@@ -173,6 +177,7 @@ pub const RESOURCE_KEYS: &[&str] = &[
     "access",
     "admin_roles",
     "belongs_to",
+    "renamed_from",
 ];
 
 /// One `belongs_to` entry in its mapping form.
@@ -344,6 +349,10 @@ pub struct RawField {
     /// Set on create, never changed by an update.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub immutable: Option<bool>,
+    /// The field's name before a rename: `apply` renames its column and keeps its values. It
+    /// may stay once applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
 }
 
 pub const FIELD_KEYS: &[&str] = &[
@@ -367,6 +376,7 @@ pub const FIELD_KEYS: &[&str] = &[
     "read_only",
     "write_only",
     "immutable",
+    "renamed_from",
 ];
 
 /// The JSON Schema of the spec format, pretty-printed: the structs' own, with the rules of
@@ -374,7 +384,8 @@ pub const FIELD_KEYS: &[&str] = &[
 /// so that an editor flags what `check` would.
 pub fn json_schema() -> String {
     use crate::validate::{
-        MAX_PAGE_SIZE, field_name_schema, project_name_schema, resource_name_schema,
+        MAX_PAGE_SIZE, field_name_schema, project_name_schema, renamed_from_pattern,
+        resource_name_schema,
     };
     let mut schema =
         serde_json::to_value(schemars::schema_for!(RawSpec)).expect("a JSON Schema is JSON");
@@ -387,6 +398,9 @@ pub fn json_schema() -> String {
         .map(|(n, _)| *n)
         .collect();
     defs["RawField"]["properties"]["type"]["enum"] = serde_json::json!(types);
+    for def in ["RawField", "RawResource"] {
+        defs[def]["properties"]["renamed_from"]["pattern"] = renamed_from_pattern();
+    }
     for bound in ["default", "max"] {
         let size = &mut defs["RawPageSize"]["properties"][bound];
         size["minimum"] = serde_json::json!(1);

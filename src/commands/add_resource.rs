@@ -15,6 +15,7 @@ use serde_yaml::Value;
 
 use crate::apply;
 use crate::cli::AddResourceArgs;
+use crate::evolve;
 use crate::inject;
 use crate::project::{ProjectDir, SPEC};
 use crate::shorthand;
@@ -45,7 +46,13 @@ pub fn run(args: &AddResourceArgs) -> Result<()> {
         .context("the new resource is in the validated spec")?;
     ensure_table_is_free(&project.root, &resource.plural, &resource.name)?;
 
-    let outcome = apply::plan(&project, &spec_text, &model, args.force)?;
+    let outcome = apply::plan(
+        &project,
+        &spec_text,
+        &model,
+        args.force,
+        &evolve::Options::default(),
+    )?;
     super::apply::finish(&project, &outcome, args.dry_run, || {
         format!(
             "added resource `{}` (/api/{}, {}) to {}:",

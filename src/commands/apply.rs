@@ -5,11 +5,20 @@ use anyhow::Result;
 
 use crate::apply::{self, Conflicts, Outcome};
 use crate::cli::ApplyArgs;
+use crate::evolve;
 use crate::project::{ProjectDir, SPEC};
 
 pub fn run(args: &ApplyArgs) -> Result<()> {
     let project = ProjectDir::open(&args.project)?;
-    let outcome = apply::plan(&project, &project.spec_text, &project.model, args.force)?;
+    let outcome = apply::plan(
+        &project,
+        &project.spec_text,
+        &project.model,
+        args.force,
+        &evolve::Options {
+            allow_lossy: args.allow_lossy,
+        },
+    )?;
     finish(&project, &outcome, args.dry_run, || {
         format!("applied {SPEC} to {}:", project.root.display())
     })

@@ -9,6 +9,7 @@ use anyhow::{Result, bail};
 
 use crate::apply;
 use crate::cli::RemoveResourceArgs;
+use crate::evolve;
 use crate::inject;
 use crate::project::{ProjectDir, SPEC};
 use crate::validate::validate;
@@ -68,7 +69,13 @@ pub fn run(args: &RemoveResourceArgs) -> Result<()> {
 
     let spec_text = inject::remove_yaml_resource(&project.spec_text, &resource.name)?;
     let model = validate(SPEC, &spec_text, None)?;
-    let outcome = apply::plan(&project, &spec_text, &model, false)?;
+    let outcome = apply::plan(
+        &project,
+        &spec_text,
+        &model,
+        false,
+        &evolve::Options::default(),
+    )?;
     super::apply::finish(&project, &outcome, args.dry_run, || {
         format!(
             "removed resource `{}` from {}:",

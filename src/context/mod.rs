@@ -29,6 +29,7 @@ pub use messages::readme_row;
 use messages::*;
 use migration::*;
 use model::*;
+pub(crate) use relations::on_delete_sql;
 pub use relations::router_names;
 use relations::*;
 use resource::*;

@@ -8,7 +8,7 @@ use crate::target::Target;
 
 use super::*;
 
-pub(super) fn on_delete_sql(on_delete: crate::spec::OnDelete) -> &'static str {
+pub(crate) fn on_delete_sql(on_delete: crate::spec::OnDelete) -> &'static str {
     match on_delete {
         crate::spec::OnDelete::Cascade => "CASCADE",
         crate::spec::OnDelete::Restrict => "RESTRICT",

@@ -150,6 +150,7 @@ impl Validator {
             read_only: raw.read_only.unwrap_or(false),
             write_only: raw.write_only.unwrap_or(false),
             immutable: raw.immutable.unwrap_or(false),
+            renamed_from: raw.renamed_from.clone(),
             ..Field::new(name, ty)
         };
         self.constraints(&mut field, raw, path);

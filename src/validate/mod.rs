@@ -7,7 +7,7 @@
 //! This file holds the entry point and the walk over the whole spec (project, resources, what
 //! shows only across resources); the checks live beside it by concern: `resource` (one
 //! resource), `names`, `fields` (types and constraints), `values` (defaults and bounds), `list`,
-//! `access`, `relations`, and the YAML plumbing in `nodes`.
+//! `access`, `relations`, `renames`, and the YAML plumbing in `nodes`.
 
 mod access;
 mod fields;
@@ -16,6 +16,7 @@ mod list;
 mod names;
 mod nodes;
 mod relations;
+mod renames;
 mod resource;
 mod values;
 
@@ -26,10 +27,9 @@ use serde_yaml::Value;
 pub use fields::text_problem;
 pub use names::{
     PYTHON_KEYWORDS, field_name_schema, is_snake_identifier, project_name_schema,
-    resource_name_schema,
+    renamed_from_pattern, resource_name_schema,
 };
 
-use crate::locate::Locator;
 use crate::model::{FieldType, Project, Resource};
 use crate::problem::{Problem, Problems};
 use crate::spec::{
@@ -70,21 +70,7 @@ pub fn validate(source: &str, text: &str, name: Option<&str>) -> Result<Project,
     };
     match project {
         Some(project) if v.problems.is_empty() => Ok(project),
-        _ => {
-            let locator = Locator::new(text);
-            let problems = v
-                .problems
-                .into_iter()
-                .map(|p| match (p.location, locator.find(&p.path)) {
-                    (None, Some((line, column))) => p.at(line, column),
-                    _ => p,
-                })
-                .collect();
-            Err(Problems {
-                source: source.to_owned(),
-                problems,
-            })
-        }
+        _ => Err(Problems::located(source, text, v.problems)),
     }
 }
 
@@ -212,10 +198,13 @@ impl Validator {
                 }
                 // After the relations: whether the rows hang off an owned resource decides.
                 self.default_reads(&mut resource, value.get("access"), &resources);
+                // After the relations too: their columns are names a rename cannot take.
+                self.field_renames(&resource);
                 resources.push(resource);
             }
         }
         self.across_resources(&resources);
+        self.resource_renames(&resources);
         (self.problems.len() == before).then_some(resources)
     }
 

@@ -170,6 +170,12 @@ pub fn field_name_schema() -> serde_json::Value {
     })
 }
 
+/// The pattern a `renamed_from` (a resource's or a field's name before a rename) holds to: a
+/// snake_case name. Which names it may not be depends on the spec (see `renames`).
+pub fn renamed_from_pattern() -> serde_json::Value {
+    serde_json::Value::from(SNAKE_PATTERN)
+}
+
 /// The JSON Schema of a project name (`project.name`): snake_case, or kebab-case.
 pub fn project_name_schema() -> serde_json::Value {
     serde_json::json!({

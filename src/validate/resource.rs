@@ -150,6 +150,7 @@ impl Validator {
         let resource = Resource {
             access,
             admin_roles,
+            renamed_from: raw.renamed_from.clone(),
             label: name.replace('_', " "),
             label_plural: plural.replace('_', " "),
             name: name.to_owned(),

@@ -117,7 +117,8 @@ fn a_resource_added_to_the_spec_is_applied_and_your_edits_survive_byte_for_byte(
         "the base is the render of the applied spec"
     );
     let migration = read(&root, "alembic/versions/0002_add_projects.py");
-    assert!(migration.starts_with("\"\"\"Create the projects table.\n"));
+    assert!(migration.starts_with("\"\"\"Apply the spec's changes to the database.\n"));
+    assert!(migration.contains("- create table projects"), "{migration}");
     assert!(migration.contains("down_revision: str | Sequence[str] | None = \"0001_initial\""));
 
     let after = read_tree(&root);
@@ -343,7 +344,7 @@ fn a_resource_removed_from_the_spec_is_dropped_and_your_changed_files_are_kept()
 }
 
 #[test]
-fn a_field_change_that_needs_a_migration_is_refused_naming_the_field() {
+fn a_field_change_is_one_migration_and_a_lossy_one_needs_allow_lossy() {
     let (_dir, root) = new_tasks_project();
     edit(
         &root,
@@ -351,21 +352,33 @@ fn a_field_change_that_needs_a_migration_is_refused_naming_the_field() {
         "title: { type: string, max_length: 200 }",
         "title: { type: string, max_length: 300 }\n      rank: int:optional",
     );
-    append_to_spec(&root, PROJECT_RESOURCE);
+    apply(&root).success().stdout(predicate::str::contains(
+        "created alembic/versions/0002_tasks.py",
+    ));
+    let migration = read(&root, "alembic/versions/0002_tasks.py");
+    assert!(migration.contains("rank"), "{migration}");
+    assert!(migration.contains("sa.String(length=300)"), "{migration}");
+
+    // Shorter than the values it may hold: refused, nothing written, unless allowed.
+    edit(
+        &root,
+        "backendgen.yaml",
+        "title: { type: string, max_length: 300 }",
+        "title: { type: string, max_length: 20 }",
+    );
     let before = read_tree(&root);
     apply(&root)
         .code(1)
-        .stderr(predicate::str::contains(
-            "the spec changes the table `tasks` of a resource it keeps, which apply cannot migrate yet; nothing was written",
-        ))
-        .stderr(predicate::str::contains(
-            "  resources.task.fields.title: the column would change from `sa.String(length=200) NOT NULL` to `sa.String(length=300) NOT NULL`\n",
-        ))
-        .stderr(predicate::str::contains(
-            "  resources.task.fields.rank: a new column (`sa.Integer() NULL`)\n",
-        ))
-        .stderr(predicate::str::contains("hint: "));
+        .stderr(predicate::str::contains("resources.task.fields.title"))
+        .stderr(predicate::str::contains("--allow-lossy"));
     assert_eq!(read_tree(&root), before);
+    backendgen(&root)
+        .args(["apply", "--allow-lossy"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "created alembic/versions/0003_tasks.py",
+        ));
 }
 
 #[test]

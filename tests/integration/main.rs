@@ -4,6 +4,8 @@
 mod apply;
 mod cli;
 mod e2e;
+mod evolve;
+mod evolve_e2e;
 mod grow;
 mod properties;
 mod schema;

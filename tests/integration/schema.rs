@@ -79,6 +79,12 @@ fn mistakes_a_schema_can_state_are_refused_by_both() {
             "    list: { page_size: { max: 5000 } }\n    fields:",
         ),
         base.replace("    fields:", "    owned: sometimes\n    fields:"),
+        // Renames name what was there before: a snake_case name.
+        base.replace("    fields:", "    renamed_from: Old Item\n    fields:"),
+        base.replace(
+            "title: string",
+            "title: { type: string, renamed_from: Old-Title }",
+        ),
     ];
     for text in cases {
         assert!(
