@@ -494,7 +494,7 @@ def wrk(
     url: str,
     token: str,
     connections: int,
-    seconds: float,
+    seconds: int,
     timeout: int = 10,
     method: str = "GET",
     body: str | None = None,
