@@ -27,8 +27,11 @@ It prints, per target, the median server CPU milliseconds per request of each en
 the generated app and the baseline, and their ratio, with PostgreSQL's CPU per request and
 the CPU anything else on the machine used meanwhile (a disturbed run shows there; CPU per
 request moves much less than requests per second when it is). A JSON copy goes to
-target/bench/. With --profile it then records py-spy profiles of both apps under the list
-and get load (target/bench/profile-*.txt, collapsed stacks) and prints where the time goes.
+target/bench/. With --profile it then records py-spy profiles of both apps under each
+endpoint's load (target/bench/profile-*.txt, collapsed stacks) and prints where the server's
+CPU goes, in milliseconds per request. --project serves a project rendered beforehand (and
+perhaps changed by hand) instead of rendering one, and --against another such project in
+the baseline's place, to weigh one change against the code as rendered.
 """
 
 from __future__ import annotations
@@ -208,7 +211,7 @@ def bench_target(
 ) -> tuple[list[Run], dict[str, dict[str, dict[str, float]]]]:
     started = time.monotonic()
     mode = target.split("-")[1]
-    project = generate(backendgen, workdir, target)
+    project = args.project or generate(backendgen, workdir, target)
     python = python_for(project, ["psycopg-pool"] if mode == "sync" else [])
     versions[target] = package_versions(python)
     database = "bench_cpu_" + target.replace("-", "_")
@@ -232,11 +235,11 @@ def bench_target(
             served(python, "app.main:app", project, env, logs["generated"]) as gen,
             served(
                 python,
-                f"baseline.{mode}_app:app",
-                REPO / "bench",
+                "app.main:app" if args.against else f"baseline.{mode}_app:app",
+                args.against or REPO / "bench",
                 env,
                 logs["baseline"],
-                app_dir=REPO / "bench",
+                app_dir=None if args.against else REPO / "bench",
             ) as base,
         ):
             servers = [Server("generated", *gen), Server("baseline", *base)]
@@ -277,7 +280,7 @@ def bench_target(
                         runs.append(run)
             if args.profile:
                 for server in servers:
-                    for endpoint in ("list", "get"):
+                    for endpoint in ENDPOINTS:
                         profiles[f"{server.name} {endpoint}"] = profile(
                             target, server, endpoint, token, task_id, args
                         )
@@ -290,42 +293,59 @@ def bench_target(
 
 # --- profiles ----------------------------------------------------------------------------
 
-# Where the time of a request goes, by the frames it passes through: each sample counts
-# once for the first group (in this order) whose pattern one of its frames matches.
-# `frame` in the collapsed stacks is `function (path/to/file.py:line)`.
+# Where the time of a request goes. A sample whose innermost frame hands work between the
+# event loop and a worker thread counts as a thread hand-off; any other sample counts for
+# the first group (in this order) with a frame on its stack matching one of the group's
+# patterns, or, failing that, for the group of its innermost frame's file. Frames read
+# `function (path/to/file.py:line)`.
+HANDOFF = ["threading.py", "anyio/", "concurrent/futures", "queue.py"]
 GROUPS = [
-    ("response: validate + serialize", ["serialize_response"]),
-    ("auth: token verification", ["app/dependencies/auth.py", "baseline/auth.py"]),
-    ("route: ORM/driver + model building", ["app/routers/", "baseline/"]),
-    ("request: parameters + body", ["request_params_to_args", "request_body_to_args"]),
-    ("dependencies (other)", ["solve_dependencies"]),
-    ("routing + middleware", ["starlette/routing.py", "starlette/middleware"]),
-    ("uvicorn + event loop", ["uvicorn/", "asyncio/", "uvloop"]),
+    ("session open/close", ["get_session (", "Session.close (", "Session.__exit__"]),
+    ("PyJWT", ["jwt/"]),
+    ("auth code", ["/dependencies/auth.py", "baseline/auth.py", "fastapi/security/"]),
+    ("response models in the route", ["model_validate ("]),
+    ("response validation + JSON", ["serialize_response ("]),
+    ("driver", ["asyncpg/", "psycopg/", "psycopg_pool/"]),
+    ("SQLAlchemy/SQLModel", ["sqlalchemy/", "sqlmodel/"]),
+    ("route + service code", ["app/routers/", "app/services/", "baseline/"]),
+    ("request parsing", ["request_params_to_args", "request_body_to_args"]),
+    ("dependency solving", ["solve_dependencies ("]),
+]
+LEAF_GROUPS = [
+    ("middleware + routing", ["app/middleware.py", "starlette/", "fastapi/"]),
+    ("uvicorn + event loop", ["uvicorn/", "asyncio/", "uvloop/", "h11/"]),
+]
+GROUP_NAMES = [
+    "thread hand-off",
+    *(name for name, _ in GROUPS),
+    *(name for name, _ in LEAF_GROUPS),
+    "other",
 ]
 
 
+def group_of(stack: str) -> str:
+    leaf = stack.rpartition(";")[2]
+    if any(pattern in leaf for pattern in HANDOFF):
+        return "thread hand-off"
+    for name, patterns in GROUPS:
+        if any(pattern in stack for pattern in patterns):
+            return name
+    for name, patterns in LEAF_GROUPS:
+        if any(pattern in leaf for pattern in patterns):
+            return name
+    return "other"
+
+
 def summarize(collapsed: Path) -> dict[str, float]:
-    """Percent of the samples in each group (and `other`)."""
+    """The share of the samples (0 to 1) in each group."""
     counts: dict[str, int] = {}
-    total = 0
     for line in collapsed.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
-        if not stack:
-            continue
-        samples = int(count)
-        total += samples
-        group = next(
-            (
-                name
-                for name, patterns in GROUPS
-                if any(pattern in stack for pattern in patterns)
-            ),
-            "other",
-        )
-        counts[group] = counts.get(group, 0) + samples
-    return (
-        {name: round(100 * n / total, 1) for name, n in counts.items()} if total else {}
-    )
+        if stack:
+            group = group_of(stack)
+            counts[group] = counts.get(group, 0) + int(count)
+    total = sum(counts.values())
+    return {name: n / total for name, n in counts.items()} if total else {}
 
 
 def profile(
@@ -411,16 +431,32 @@ def table(runs: list[Run], targets: list[str]) -> list[str]:
     return lines
 
 
-def profile_table(profiles: dict[str, dict[str, dict[str, float]]]) -> list[str]:
-    columns = [name for name, _ in GROUPS] + ["other"]
-    lines = [
-        "| target | app, load | " + " | ".join(columns) + " |",
-        "| --- " * (len(columns) + 2) + "|",
-    ]
+def profile_table(
+    profiles: dict[str, dict[str, dict[str, float]]], runs: list[Run]
+) -> list[str]:
+    """Per target and endpoint, each group's share of the samples times the median CPU
+    per request: milliseconds of server CPU per request, generated and baseline."""
+    cells = medians(runs)
+    lines = []
     for target, by_run in profiles.items():
-        for run, shares in by_run.items():
-            cells = " | ".join(f"{shares.get(c, 0.0):.0f} %" for c in columns)
-            lines.append(f"| {target} | {run} | {cells} |")
+        for endpoint in ENDPOINTS:
+            cpu = {app: cells[(target, endpoint, app)]["server_cpu_ms"] for app in APPS}
+            shares = {app: by_run[f"{app} {endpoint}"] for app in APPS}
+            lines += [
+                f"\n{target}, {endpoint}: server CPU ms/req by where the samples are\n",
+                "| group | generated | baseline | difference |",
+                "| --- | --- | --- | --- |",
+            ]
+            for name in GROUP_NAMES:
+                gen, base = (shares[app].get(name, 0.0) * cpu[app] for app in APPS)
+                if gen >= 0.005 or base >= 0.005:
+                    lines.append(
+                        f"| {name} | {gen:.2f} | {base:.2f} | {gen - base:+.2f} |"
+                    )
+            lines.append(
+                f"| all | {cpu['generated']:.2f} | {cpu['baseline']:.2f} "
+                f"| {cpu['generated'] - cpu['baseline']:+.2f} |"
+            )
     return lines
 
 
@@ -447,7 +483,19 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--profile",
         action="store_true",
-        help="also record py-spy profiles of both apps under the list and get load",
+        help="also record py-spy profiles of both apps under each endpoint's load",
+    )
+    parser.add_argument(
+        "--project",
+        type=Path,
+        help="a rendered project to serve instead of rendering one (one target only), "
+        "e.g. to measure a change made by hand",
+    )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        help="a rendered project to serve in the baseline's place (one target only): "
+        "compares two versions of the generated code with each other",
     )
     parser.add_argument(
         "--backendgen", type=Path, help="a built binary (default: build one)"
@@ -455,6 +503,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--keep-databases", action="store_true")
     args = parser.parse_args()
     args.targets = parse_targets(args.targets)
+    if args.project is not None:
+        if len(args.targets) != 1:
+            parser.error("--project serves one target: name it with --targets")
+        args.project = args.project.resolve()
+    if args.against is not None:
+        if len(args.targets) != 1:
+            parser.error("--against serves one target: name it with --targets")
+        args.against = args.against.resolve()
     args.pg = args.pg.rstrip("/")
     return args
 
@@ -483,8 +539,7 @@ def main() -> None:
     )
     print("\n".join(table(runs, args.targets)))
     if args.profile:
-        print("\nWhere the server's samples go (py-spy, % of samples):\n")
-        print("\n".join(profile_table(profiles)))
+        print("\n".join(profile_table(profiles, runs)))
     report = {
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "argv": sys.argv[1:],
