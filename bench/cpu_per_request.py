@@ -232,7 +232,14 @@ def bench_target(
         token = mint_tokens(python, origin, document, CALLER)[CALLER]
         logs = {app: workdir / f"{target}-{app}.log" for app in APPS}
         with (
-            served(python, "app.main:app", project, env, logs["generated"]) as gen,
+            served(
+                python,
+                "app.main:app",
+                project,
+                env,
+                logs["generated"],
+                nice=args.nice,
+            ) as gen,
             served(
                 python,
                 "app.main:app" if args.against else f"baseline.{mode}_app:app",
@@ -240,6 +247,7 @@ def bench_target(
                 env,
                 logs["baseline"],
                 app_dir=None if args.against else REPO / "bench",
+                nice=args.nice,
             ) as base,
         ):
             servers = [Server("generated", *gen), Server("baseline", *base)]
@@ -373,6 +381,9 @@ def profile(
             "--output",
             str(out),
             "--nonblocking",
+            # Only the thread holding the GIL, when one does: Python's CPU time. Without
+            # it py-spy also counts threads that wait (for the GIL, a lock or a socket).
+            "--gil",
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -435,7 +446,9 @@ def profile_table(
     profiles: dict[str, dict[str, dict[str, float]]], runs: list[Run]
 ) -> list[str]:
     """Per target and endpoint, each group's share of the samples times the median CPU
-    per request: milliseconds of server CPU per request, generated and baseline."""
+    per request: milliseconds of server CPU per request, generated and baseline. (The
+    samples are of the thread holding the GIL: CPU spent without it, in the kernel or in
+    C code that releases it, is spread over the groups.)"""
     cells = medians(runs)
     lines = []
     for target, by_run in profiles.items():
@@ -499,6 +512,13 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument(
         "--backendgen", type=Path, help="a built binary (default: build one)"
+    )
+    parser.add_argument(
+        "--nice",
+        type=int,
+        default=0,
+        help="niceness of both servers, e.g. -10 (as root) on a machine shared with "
+        "other work, so that they are not preempted mid-request",
     )
     parser.add_argument("--keep-databases", action="store_true")
     args = parser.parse_args()
