@@ -490,7 +490,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--quiet-wait",
         type=int,
-        default=10,
+        default=5,
         help="seconds to wait, before each round, for other work on the machine to stop",
     )
     parser.add_argument(
