@@ -1,11 +1,12 @@
 """Signs one bearer token for the benchmark, as Better Auth's `jwt` plugin would.
 
-Usage: PYTHON mint_token.py ORIGIN SUBJECT
+Usage: PYTHON mint_token.py ORIGIN SUBJECT [SUBJECT...]
 
 Run with the generated project's own Python, which has PyJWT and cryptography. It makes a
 fresh Ed25519 key and prints one JSON object: `jwks`, the public key as Better Auth serves
-it at `<ORIGIN>/api/auth/jwks`, and `token`, an EdDSA JWT for SUBJECT whose issuer and
-audience are ORIGIN (the generated app checks both against the origin of BETTER_AUTH_URL).
+it at `<ORIGIN>/api/auth/jwks`, and `tokens`, an EdDSA JWT for each SUBJECT (by subject)
+whose issuer and audience are ORIGIN (the generated app checks both against the origin of
+BETTER_AUTH_URL); `token` is the first subject's.
 """
 
 import base64
@@ -23,22 +24,28 @@ LIFETIME_SECONDS = 4 * 3600
 
 
 def main() -> None:
-    origin, subject = sys.argv[1], sys.argv[2]
+    origin, subjects = sys.argv[1], sys.argv[2:]
     key = Ed25519PrivateKey.generate()
     raw = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     x = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
     now = int(time.time())
-    claims = {
-        "sub": subject,
-        "role": "user",
-        "iat": now,
-        "exp": now + LIFETIME_SECONDS,
-        "iss": origin,
-        "aud": origin,
+    tokens = {}
+    for subject in subjects:
+        claims = {
+            "sub": subject,
+            "role": "user",
+            "iat": now,
+            "exp": now + LIFETIME_SECONDS,
+            "iss": origin,
+            "aud": origin,
+        }
+        tokens[subject] = jwt.encode(
+            claims, key, algorithm="EdDSA", headers={"kid": KID}
+        )
+    jwks = {
+        "keys": [{"kty": "OKP", "crv": "Ed25519", "x": x, "kid": KID, "alg": "EdDSA"}]
     }
-    token = jwt.encode(claims, key, algorithm="EdDSA", headers={"kid": KID})
-    jwks = {"keys": [{"kty": "OKP", "crv": "Ed25519", "x": x, "kid": KID, "alg": "EdDSA"}]}
-    print(json.dumps({"jwks": jwks, "token": token}))
+    print(json.dumps({"jwks": jwks, "token": tokens[subjects[0]], "tokens": tokens}))
 
 
 if __name__ == "__main__":

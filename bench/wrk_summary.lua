@@ -1,5 +1,13 @@
--- Prints wrk's totals as one JSON line (prefixed BENCH_JSON) for list_endpoint.py to read,
+-- Sends BENCH_METHOD (default GET) with BENCH_BODY as a JSON body when set, and prints
+-- wrk's totals as one JSON line (prefixed BENCH_JSON) for the scripts in bench/ to read,
 -- instead of parsing wrk's human-readable report. Latencies are in microseconds.
+wrk.method = os.getenv("BENCH_METHOD") or "GET"
+local body = os.getenv("BENCH_BODY")
+if body then
+  wrk.body = body
+  wrk.headers["Content-Type"] = "application/json"
+end
+
 done = function(summary, latency, requests)
   local errors = summary.errors
   io.write(string.format(
