@@ -26,6 +26,7 @@ from baseline.schemas import (
     TaskPage,
     TaskRead,
     is_last_page,
+    next_after,
 )
 
 PAGE_SQL = (
@@ -75,18 +76,20 @@ async def list_tasks(
     offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
 ) -> dict[str, object]:
     async with db.pool.acquire() as connection:
-        rows = await connection.fetch(PAGE_SQL, user_id, limit, offset)
+        rows = await connection.fetch(PAGE_SQL, user_id, limit + 1, offset)
         if is_last_page(len(rows), limit, offset):
             total, exact = offset + len(rows), True
         else:
             counted = await connection.fetchval(COUNT_SQL, user_id, COUNT_LIMIT + 1)
             total, exact = min(counted, COUNT_LIMIT), counted <= COUNT_LIMIT
+    items = [dict(row) for row in rows]
     return {
-        "items": [dict(row) for row in rows],
+        "items": items[:limit],
         "total": total,
         "total_is_exact": exact,
         "limit": limit,
         "offset": offset,
+        "next_after": next_after(items, limit),
     }
 
 

@@ -1,5 +1,7 @@
 """The bodies of `/api/tasks`, as the generated project's schemas give them."""
 
+import base64
+import json
 from datetime import datetime
 from enum import StrEnum
 
@@ -42,6 +44,7 @@ class TaskPage(BaseModel):
     total_is_exact: bool
     limit: int
     offset: int
+    next_after: str | None
 
 
 COLUMNS = (
@@ -50,5 +53,17 @@ COLUMNS = (
 
 
 def is_last_page(rows: int, limit: int, offset: int) -> bool:
-    """A short page (or the empty first one) holds the last rows: no need to count."""
-    return rows < limit and (rows > 0 or offset == 0)
+    """No row past the page (one more is read), and not past the end: no need to count."""
+    return rows <= limit and (rows > 0 or offset == 0)
+
+
+def next_after(rows: list[dict[str, object]], limit: int) -> str | None:
+    """The generated list's cursor after the page's last row, when a row follows it."""
+    if len(rows) <= limit:
+        return None
+    last = rows[limit - 1]
+    created_at = last["created_at"]
+    assert isinstance(created_at, datetime)
+    keys = [created_at.isoformat().replace("+00:00", "Z"), last["id"]]
+    text = json.dumps(["-created_at", keys], separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")

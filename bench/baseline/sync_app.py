@@ -24,6 +24,7 @@ from baseline.schemas import (
     TaskPage,
     TaskRead,
     is_last_page,
+    next_after,
 )
 
 PAGE_SQL = (
@@ -76,19 +77,21 @@ def list_tasks(
     offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
 ) -> dict[str, Any]:
     with pool.connection() as connection:
-        rows = connection.execute(PAGE_SQL, (user_id, limit, offset)).fetchall()
+        rows = connection.execute(PAGE_SQL, (user_id, limit + 1, offset)).fetchall()
         if is_last_page(len(rows), limit, offset):
             total, exact = offset + len(rows), True
         else:
             count = connection.execute(COUNT_SQL, (user_id, COUNT_LIMIT + 1)).fetchone()
             counted = count["n"] if count else 0
             total, exact = min(counted, COUNT_LIMIT), counted <= COUNT_LIMIT
+    items = list(rows)
     return {
-        "items": rows,
+        "items": items[:limit],
         "total": total,
         "total_is_exact": exact,
         "limit": limit,
         "offset": offset,
+        "next_after": next_after(items, limit),
     }
 
 
