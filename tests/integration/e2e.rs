@@ -546,6 +546,22 @@ fn a_project_grown_by_spec_edits_and_apply_passes_its_gates() {
         !out.contains("alembic/versions"),
         "a rule needs no migration: {out}"
     );
+    // A field renamed (its filter with it) and one added: one migration, from the spec.
+    let text = fs::read_to_string(&spec).unwrap();
+    fs::write(
+        &spec,
+        text.replacen(
+            "      completed: { type: bool, default: false }\n",
+            "      done: { type: bool, default: false, renamed_from: completed }\n      rank: int=0\n",
+            1,
+        )
+        .replacen("filter: [completed,", "filter: [done,", 1),
+    )
+    .unwrap();
+    let out = apply("fields");
+    assert!(out.contains("created alembic/versions/0004_tasks.py"), "{out}");
+    let migration = fs::read_to_string(project.join("alembic/versions/0004_tasks.py")).unwrap();
+    assert!(migration.contains("new_column_name=\"done\""), "{migration}");
     assert!(apply("nothing").contains("nothing to apply"));
     for (path, anchor, line) in edits {
         let text = fs::read_to_string(project.join(path)).unwrap();
