@@ -559,9 +559,15 @@ fn a_project_grown_by_spec_edits_and_apply_passes_its_gates() {
     )
     .unwrap();
     let out = apply("fields");
-    assert!(out.contains("created alembic/versions/0004_tasks.py"), "{out}");
+    assert!(
+        out.contains("created alembic/versions/0004_tasks.py"),
+        "{out}"
+    );
     let migration = fs::read_to_string(project.join("alembic/versions/0004_tasks.py")).unwrap();
-    assert!(migration.contains("new_column_name=\"done\""), "{migration}");
+    assert!(
+        migration.contains("new_column_name=\"done\""),
+        "{migration}"
+    );
     assert!(apply("nothing").contains("nothing to apply"));
     for (path, anchor, line) in edits {
         let text = fs::read_to_string(project.join(path)).unwrap();
