@@ -148,24 +148,17 @@ pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
 mod tests {
     use super::*;
 
-    fn file(path: &str, contents: &str) -> PlannedFile {
-        PlannedFile {
-            path: path.into(),
-            contents: contents.into(),
-        }
-    }
-
     #[test]
     fn texts_round_trip_exactly_as_lines() {
         let dir = tempfile::tempdir().unwrap();
         let base = Base::of(
             "project: { name: x }\n",
             &[
-                file("app/main.py", "a\n\nb\n"),
-                file("app/__init__.py", ""),
-                file("no_newline.txt", "x"),
-                file("backendgen.yaml", "spec"),
-                file("alembic/versions/0001_initial.py", "history"),
+                PlannedFile::new("app/main.py", "a\n\nb\n"),
+                PlannedFile::new("app/__init__.py", ""),
+                PlannedFile::new("no_newline.txt", "x"),
+                PlannedFile::new("backendgen.yaml", "spec"),
+                PlannedFile::new("alembic/versions/0001_initial.py", "history"),
             ],
         );
         assert_eq!(

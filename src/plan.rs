@@ -14,6 +14,15 @@ pub struct PlannedFile {
     pub contents: String,
 }
 
+impl PlannedFile {
+    pub fn new(path: impl Into<String>, contents: impl Into<String>) -> Self {
+        PlannedFile {
+            path: path.into(),
+            contents: contents.into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
     pub files: Vec<PlannedFile>,

@@ -177,17 +177,10 @@ pub fn is_empty_or_missing(dir: &Path) -> Result<bool> {
 mod tests {
     use super::*;
 
-    fn file(path: &str, contents: &str) -> PlannedFile {
-        PlannedFile {
-            path: path.into(),
-            contents: contents.into(),
-        }
-    }
-
     #[test]
     fn writes_nested_files() {
         let dir = tempfile::tempdir().unwrap();
-        write_all(dir.path(), &[file("a/b/c.txt", "x")]).unwrap();
+        write_all(dir.path(), &[PlannedFile::new("a/b/c.txt", "x")]).unwrap();
         assert_eq!(
             fs::read_to_string(dir.path().join("a/b/c.txt")).unwrap(),
             "x"
@@ -197,8 +190,14 @@ mod tests {
     #[test]
     fn paths_outside_the_root_are_refused_before_writing() {
         let dir = tempfile::tempdir().unwrap();
-        let err =
-            write_all(dir.path(), &[file("ok.txt", "x"), file("../evil.txt", "x")]).unwrap_err();
+        let err = write_all(
+            dir.path(),
+            &[
+                PlannedFile::new("ok.txt", "x"),
+                PlannedFile::new("../evil.txt", "x"),
+            ],
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("outside"));
         assert!(is_empty_or_missing(dir.path()).unwrap());
     }
@@ -210,10 +209,10 @@ mod tests {
         // A folder where a file should go: writing it fails after the others were written.
         fs::create_dir(dir.path().join("taken.txt")).unwrap();
         let mut files: Vec<PlannedFile> = (0..20)
-            .map(|i| file(&format!("new/f{i}.txt"), "n"))
+            .map(|i| PlannedFile::new(format!("new/f{i}.txt"), "n"))
             .collect();
-        files.push(file("kept.txt", "new"));
-        files.push(file("taken.txt", "x"));
+        files.push(PlannedFile::new("kept.txt", "new"));
+        files.push(PlannedFile::new("taken.txt", "x"));
         assert!(write_all(dir.path(), &files).is_err());
         assert_eq!(
             fs::read_to_string(dir.path().join("kept.txt")).unwrap(),
@@ -228,12 +227,24 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("gone.txt"), "mine").unwrap();
         fs::create_dir(dir.path().join("taken.txt")).unwrap();
-        assert!(apply(dir.path(), &[file("taken.txt", "x")], &["gone.txt".into()]).is_err());
+        assert!(
+            apply(
+                dir.path(),
+                &[PlannedFile::new("taken.txt", "x")],
+                &["gone.txt".into()]
+            )
+            .is_err()
+        );
         assert_eq!(
             fs::read_to_string(dir.path().join("gone.txt")).unwrap(),
             "mine"
         );
-        apply(dir.path(), &[file("new.txt", "n")], &["gone.txt".into()]).unwrap();
+        apply(
+            dir.path(),
+            &[PlannedFile::new("new.txt", "n")],
+            &["gone.txt".into()],
+        )
+        .unwrap();
         assert!(!dir.path().join("gone.txt").exists());
     }
 
@@ -244,9 +255,9 @@ mod tests {
         // `blocker` is a file, so writing `blocker/x.txt` fails after the first two writes.
         fs::write(dir.path().join("blocker"), "").unwrap();
         let files = [
-            file("kept.txt", "new"),
-            file("new/dir/n.txt", "n"),
-            file("blocker/x.txt", "x"),
+            PlannedFile::new("kept.txt", "new"),
+            PlannedFile::new("new/dir/n.txt", "n"),
+            PlannedFile::new("blocker/x.txt", "x"),
         ];
         assert!(write_all(dir.path(), &files).is_err());
         assert_eq!(

@@ -42,6 +42,7 @@
 //! stops before changing anything and says how many rows are in the way.
 
 mod convert;
+mod layout;
 mod ops;
 mod plan;
 mod render;

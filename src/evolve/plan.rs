@@ -693,7 +693,7 @@ impl Planner<'_> {
                 from: a.column.ty.clone(),
                 to: b.column.ty.clone(),
                 nullable: a.column.nullable || b.column.nullable,
-                using: convert::using(&a.column.ty, &b.column.ty, &super::render::ident(c2)),
+                using: convert::using(&a.column.ty, &b.column.ty, &super::layout::ident(c2)),
             });
         }
     }
