@@ -57,6 +57,8 @@ pub struct Resource {
     pub access: Access,
     /// Owned resources: these roles see and manage every row.
     pub admin_roles: Vec<String>,
+    /// Change events go to the WebSocket feed, the webhooks and the user's hooks.
+    pub events: bool,
     /// The resource's name before a rename (`renamed_from`): its table and rows are kept.
     pub renamed_from: Option<String>,
 }

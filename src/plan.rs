@@ -87,8 +87,26 @@ pub fn render(renderer: &Renderer, project: &Project, spec_text: &str) -> Result
         path: SCHEMA_PATH.to_owned(),
         contents: crate::spec::json_schema(),
     });
-    // Empty renders are templates that do not apply to this project (e.g. a sync-only module).
+    // Empty renders are templates that do not apply to this project (e.g. a sync-only module),
+    // and so are empty packages: an `__init__.py` alone in its folder.
     files.retain(|f| !f.contents.is_empty() || f.path.ends_with("__init__.py"));
+    let folders: std::collections::BTreeSet<&str> = files
+        .iter()
+        .filter(|f| !f.path.ends_with("/__init__.py"))
+        .filter_map(|f| f.path.rsplit_once('/').map(|(folder, _)| folder))
+        .collect();
+    let empty_packages: Vec<String> = files
+        .iter()
+        .filter(|f| f.contents.is_empty())
+        .filter_map(|f| f.path.strip_suffix("/__init__.py"))
+        .filter(|folder| !folders.contains(folder))
+        .map(str::to_owned)
+        .collect();
+    files.retain(|f| {
+        f.path
+            .strip_suffix("/__init__.py")
+            .is_none_or(|folder| !empty_packages.iter().any(|e| e == folder))
+    });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     // Two templates must never write one path: the second would silently replace the first.
     if let Some(pair) = files.windows(2).find(|pair| pair[0].path == pair[1].path) {

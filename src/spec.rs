@@ -158,6 +158,11 @@ pub struct RawResource {
     /// On an owned resource, callers with one of these roles see and manage every row.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_roles: Option<Vec<String>>,
+    /// Change events: every committed create, update and delete is sent to the WebSocket feed
+    /// (`/api/events`), the webhooks (`WEBHOOK_URLS`) and the hooks in `app/hooks/` (default
+    /// false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<bool>,
     /// The resources (declared above this one) each row belongs to: `project`, a list, or
     /// `{ resource: project, on_delete: cascade | restrict | set_null, optional: true }`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -178,6 +183,7 @@ pub const RESOURCE_KEYS: &[&str] = &[
     "admin_roles",
     "belongs_to",
     "renamed_from",
+    "events",
 ];
 
 /// One `belongs_to` entry in its mapping form.

@@ -97,6 +97,13 @@ pub(super) fn router_imports(
         .add(&schemas, &format!("{}Read", resource.class_name))
         .add(&schemas, &format!("{}Update", resource.class_name))
         .add("app.services", &format!("{} as service", resource.name));
+    if resource.events {
+        imports
+            .add("fastapi", "BackgroundTasks")
+            .add("app.events.bus", "EventsDep")
+            .add("app.events.event", "Change")
+            .add("app.events.event", "Event");
+    }
     imports.render()
 }
 
@@ -153,8 +160,18 @@ pub(super) fn session_dep_imports(target: Target) -> String {
 }
 
 /// `app/tests/conftest.py`: keys, tokens, a database per test and the HTTP client.
-pub(super) fn conftest_imports(target: Target) -> String {
+pub(super) fn conftest_imports(target: Target, events: bool) -> String {
     let mut imports = Imports::default();
+    if events {
+        imports
+            .add("contextlib", "asynccontextmanager")
+            .add("httpx_ws", "AsyncWebSocketSession")
+            .add("httpx_ws", "aconnect_ws")
+            .add("httpx_ws.transport", "ASGIWebSocketTransport")
+            .add("app.events.bus", "Events")
+            .add("app.events.bus", "get_events")
+            .add("app.events.bus", "open_events");
+    }
     for module in [
         "asyncio",
         "hashlib",

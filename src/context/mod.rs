@@ -10,6 +10,7 @@ use crate::target::Target;
 
 mod access;
 mod declarations;
+mod events;
 mod imports;
 mod list;
 mod messages;
@@ -61,6 +62,12 @@ struct ProjectView<'a> {
     conftest_imports: String,
     /// The resources, with their Python views.
     views: Vec<ResourceView<'a>>,
+    /// Whether any resource publishes change events; who may see them, and the hooks.
+    events: bool,
+    event_declarations: String,
+    hook_imports: String,
+    /// The project's name as a Python literal.
+    name_literal: String,
 }
 
 /// The context of the templates rendered once per project.
@@ -185,6 +192,9 @@ fn project_view(project: &Project) -> ProjectView<'_> {
     }
     all.sort_by(|a, b| python::member_cmp(a, b));
     let mut routers: Vec<String> = project.resources.iter().map(|r| r.name.clone()).collect();
+    if events::any(project) {
+        routers.push("events".to_owned());
+    }
     routers.sort_by(|a, b| python::natural_cmp(a, b));
     let tables: Vec<&str> = project
         .resources
@@ -198,7 +208,7 @@ fn project_view(project: &Project) -> ProjectView<'_> {
         project,
         database_imports: database_imports(target),
         session_dep_imports: session_dep_imports(target),
-        conftest_imports: conftest_imports(target),
+        conftest_imports: conftest_imports(target, events::any(project)),
         model_imports: imports.render(),
         model_all: python::string_list_exploded("__all__ = ", &all),
         router_imports: python::from_import("app.routers", &routers),
@@ -216,6 +226,10 @@ fn project_view(project: &Project) -> ProjectView<'_> {
             .iter()
             .map(|r| resource_view(project, r))
             .collect(),
+        events: events::any(project),
+        event_declarations: events::declarations(project),
+        hook_imports: events::hook_imports(project),
+        name_literal: python::string(&project.name),
     }
 }
 

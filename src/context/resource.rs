@@ -47,6 +47,8 @@ pub(super) struct ResourceView<'a> {
     pub(super) owned_ancestors: bool,
     pub(super) references_list: String,
     pub(super) router_names: Vec<String>,
+    /// Change events: the owner an event carries (`row.user_id`, or `None` when shared).
+    pub(super) event_owner: &'static str,
     /// The test module's imports of schemas and services (its own and its ancestors').
     pub(super) test_imports: String,
     /// Access: the caller's type and the owner scope of each action, role aliases, the
@@ -337,6 +339,11 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
         ancestors: ancestor_views(project, resource),
         owned_ancestors: ancestors(project, resource).iter().any(|a| a.owned),
         router_names: router_names(resource),
+        event_owner: if resource.owned {
+            "row.user_id"
+        } else {
+            "None"
+        },
         references_list: python::string_list(
             "REFERENCES = ",
             &resource
@@ -363,6 +370,13 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
                     format!("{}_service", r.name)
                 };
                 imports.add("app.services", &format!("{} as {alias}", r.name));
+            }
+            if resource.events {
+                imports
+                    .add("app.events", "hooks")
+                    .add("app.events.bus", "Events")
+                    .add("app.events.event", "Event")
+                    .add("app.hooks", &format!("{0} as {0}_hooks", resource.name));
             }
             imports.render()
         },

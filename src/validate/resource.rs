@@ -151,6 +151,7 @@ impl Validator {
             access,
             admin_roles,
             renamed_from: raw.renamed_from.clone(),
+            events: raw.events.unwrap_or(false),
             label: name.replace('_', " "),
             label_plural: plural.replace('_', " "),
             name: name.to_owned(),

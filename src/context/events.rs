@@ -1,0 +1,64 @@
+//! Change events: who may see each resource's events on the feed, and the hooks each runs.
+
+use crate::model::{Project, Resource, Rule};
+use crate::python;
+
+/// Whether any resource of `project` publishes change events.
+pub(super) fn any(project: &Project) -> bool {
+    project.resources.iter().any(|r| r.events)
+}
+
+fn with_events(project: &Project) -> impl Iterator<Item = &Resource> {
+    project.resources.iter().filter(|r| r.events)
+}
+
+/// `AUDIENCES` and `EVENT_NAMES` of `app/events/event.py`: who may see each resource's
+/// events (whom its `get` route lets see the row), and its singular name for webhook types.
+pub(super) fn declarations(project: &Project) -> String {
+    let mut audiences = String::from("AUDIENCES: dict[str, Audience] = {\n");
+    let mut names = String::from(
+        "# Their singular names, for webhook types (`task.created`).\nEVENT_NAMES: dict[str, str] = {\n",
+    );
+    for resource in with_events(project) {
+        let mut arguments = Vec::new();
+        if let Rule::Roles(roles) = &resource.access.get {
+            arguments.push(python::string_set("roles=frozenset(", roles, ")"));
+        }
+        if resource.owned {
+            arguments.push("owned=True".to_owned());
+        }
+        if !resource.admin_roles.is_empty() {
+            arguments.push(python::string_set(
+                "admin_roles=frozenset(",
+                &resource.admin_roles,
+                ")",
+            ));
+        }
+        let key = python::string(&resource.plural);
+        if arguments.is_empty() {
+            audiences.push_str(&format!("    {key}: Audience(),\n"));
+        } else {
+            // Exploded, with the trailing comma that keeps ruff format from joining them.
+            audiences.push_str(&format!("    {key}: Audience(\n"));
+            for argument in arguments {
+                audiences.push_str(&format!("        {argument},\n"));
+            }
+            audiences.push_str("    ),\n");
+        }
+        names.push_str(&format!("    {key}: {},\n", python::string(&resource.name)));
+    }
+    audiences.push_str("}\n");
+    names.push('}');
+    format!("{audiences}{names}")
+}
+
+/// `from app.hooks import task as task_hooks`, one line a resource with events, sorted.
+pub(super) fn hook_imports(project: &Project) -> String {
+    let mut modules: Vec<&str> = with_events(project).map(|r| r.name.as_str()).collect();
+    modules.sort_by(|a, b| python::natural_cmp(a, b));
+    modules
+        .iter()
+        .map(|m| format!("from app.hooks import {m} as {m}_hooks"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
