@@ -259,7 +259,11 @@ pub fn plan(
     refuse_markers(project, last.written.iter().chain(last.files.keys()))?;
 
     // Theirs: the spec rendered in full, and the migration from the last spec's tables.
-    let theirs: Vec<PlannedFile> = plan::render(&renderer, model, spec_text)?
+    let (user_files, rendered_files): (Vec<PlannedFile>, Vec<PlannedFile>) =
+        plan::render(&renderer, model, spec_text)?
+            .into_iter()
+            .partition(|f| base::is_user_file(&f.path));
+    let theirs: Vec<PlannedFile> = rendered_files
         .into_iter()
         .filter(|f| base::is_merged(&f.path))
         .collect();
@@ -323,6 +327,13 @@ pub fn plan(
                 outcome.actions.insert(path.to_owned(), Action::Created);
                 outcome.changes.write(path, file.contents.clone());
             }
+        }
+    }
+    // The user's own files: created when missing, never touched otherwise.
+    for file in user_files {
+        if project.read(&file.path)?.is_none() {
+            outcome.actions.insert(file.path.clone(), Action::Created);
+            outcome.changes.write(&file.path, file.contents);
         }
     }
     if !collisions.is_empty() {

@@ -49,10 +49,17 @@ struct Stored {
 
 /// Whether `apply` merges the file at `path` (and the base records it).
 pub fn is_merged(path: &str) -> bool {
-    path != crate::project::SPEC
+    !is_user_file(path)
+        && path != crate::project::SPEC
         && path != PATH
         && path != crate::manifest::PATH
         && !path.starts_with(crate::migrations::VERSIONS)
+}
+
+/// Files backendgen writes once, for the user to own: the hooks of resources with events.
+/// `apply` creates one that is missing, and never changes or deletes one.
+pub fn is_user_file(path: &str) -> bool {
+    path.starts_with("app/hooks/") && path != "app/hooks/__init__.py"
 }
 
 fn lines(text: &str) -> Vec<String> {

@@ -648,3 +648,57 @@ fn new_renders_with_the_overrides_already_in_its_folder() {
         .success()
         .stdout(predicate::str::contains("nothing to apply"));
 }
+
+/// `events: true` turned on by a spec edit brings the feed, the worker and the resource's
+/// hooks; the hooks file is the user's from then on: later applies neither merge into it nor
+/// delete it, even once events are turned off again.
+#[test]
+fn turning_events_on_creates_your_hooks_once_and_leaves_them_to_you() {
+    let (_dir, root) = new_tasks_project();
+    let spec = read(&root, "backendgen.yaml");
+    let with_events = spec.replace("    owned: true", "    events: true\n    owned: true");
+    assert_ne!(with_events, spec, "the tasks spec declares `owned: true`");
+    fs::write(root.join("backendgen.yaml"), &with_events).unwrap();
+    apply(&root)
+        .success()
+        .stdout(predicate::str::contains("  created app/hooks/task.py\n"))
+        .stdout(predicate::str::contains(
+            "  created app/routers/events.py\n",
+        ))
+        .stdout(predicate::str::contains("  created app/worker.py\n"));
+    assert!(read(&root, "app/main.py").contains("app.include_router(events.router)"));
+    let base = read(&root, ".backendgen/base.json");
+    assert!(
+        !base.contains("app/hooks/task.py"),
+        "a user file has no base"
+    );
+
+    // Your hook, rewritten entirely: no apply touches it.
+    let mine = "\"\"\"Mine.\"\"\"\n\nfrom app.events.event import Event\n\n\nasync def on_created(event: Event) -> None:\n    pass\n";
+    fs::write(root.join("app/hooks/task.py"), mine).unwrap();
+    apply(&root).success();
+    assert_eq!(read(&root, "app/hooks/task.py"), mine);
+
+    // Events off: backendgen's files go, yours stays.
+    fs::write(root.join("backendgen.yaml"), &spec).unwrap();
+    apply(&root).success().stdout(predicate::str::contains(
+        "  deleted app/routers/events.py\n",
+    ));
+    assert!(!root.join("app/routers/events.py").exists());
+    assert!(
+        !root.join("app/events").exists()
+            || fs::read_dir(root.join("app/events"))
+                .unwrap()
+                .next()
+                .is_none()
+    );
+    assert_eq!(read(&root, "app/hooks/task.py"), mine);
+    assert!(!read(&root, "app/main.py").contains("events"));
+
+    // A hooks file you deleted comes back when events are turned on again.
+    fs::remove_file(root.join("app/hooks/task.py")).unwrap();
+    fs::write(root.join("backendgen.yaml"), &with_events).unwrap();
+    apply(&root)
+        .success()
+        .stdout(predicate::str::contains("  created app/hooks/task.py\n"));
+}
