@@ -66,6 +66,8 @@ struct ProjectView<'a> {
     events: bool,
     event_declarations: String,
     hook_imports: String,
+    /// "`products` and `carts`": the resources with events, for the README.
+    event_resources: String,
     /// The project's name as a Python literal.
     name_literal: String,
 }
@@ -229,6 +231,17 @@ fn project_view(project: &Project) -> ProjectView<'_> {
         events: events::any(project),
         event_declarations: events::declarations(project),
         hook_imports: events::hook_imports(project),
+        event_resources: english_list(
+            &project
+                .resources
+                .iter()
+                .filter(|r| r.events)
+                .map(|r| format!("`{}`", r.plural))
+                .collect::<Vec<_>>()
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+        ),
         name_literal: python::string(&project.name),
     }
 }

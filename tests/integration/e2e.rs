@@ -747,3 +747,36 @@ fn sync_sqlmodel_shop_serves_planted_rows_on_postgresql() {
     let database = PgDatabase::create("hostile_sync");
     hostile_client("shop_hostile_pg_sqlmodel_sync", &spec, Some(&database), 0);
 }
+
+/// Events across instances (issue: live updates scale out through Redis): two uvicorn
+/// servers of the tasks project with `events: true` on one PostgreSQL database and the
+/// machine's Redis (`BACKENDGEN_TEST_REDIS`, default database 11 of 127.0.0.1:6379, flushed
+/// before and after), a worker started late and a webhook receiver that fails each first
+/// attempt; see tests/e2e/events_across_instances.py. The async SQLModel and the sync
+/// SQLAlchemy targets, so both kinds of routes and hooks are covered.
+#[test]
+fn events_reach_other_instances_and_the_worker_delivers_webhooks() {
+    let redis = std::env::var("BACKENDGEN_TEST_REDIS")
+        .unwrap_or_else(|_| "redis://127.0.0.1:6379/11".to_owned());
+    let spec =
+        backendgen::DEFAULT_SPEC.replace("    owned: true", "    events: true\n    owned: true");
+    assert_ne!(spec, backendgen::DEFAULT_SPEC);
+    for target in [
+        target(Orm::Sqlmodel, Mode::Async),
+        target(Orm::Sqlalchemy, Mode::Sync),
+    ] {
+        let name = format!("tasks_events_{}", target_name(target));
+        let project = generate(&name, &for_target(&spec, target));
+        let env = python_env(&project);
+        let database = PgDatabase::create("events");
+        let output = run_ok(
+            env.command(&project, "python")
+                .arg(repo_root().join("tests/e2e/events_across_instances.py"))
+                .arg(&project)
+                .arg(database.url())
+                .arg(&redis),
+            &format!("[{name}] events across instances"),
+        );
+        assert!(String::from_utf8_lossy(&output.stdout).contains("PASSED"));
+    }
+}
