@@ -27,9 +27,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 
 use crate::base::{self, Base};
+use crate::error::Error;
 use crate::evolve;
 use crate::manifest::{self, Manifest};
 use crate::merge::{self, Merged};
@@ -183,50 +184,35 @@ pub struct Conflicts {
 }
 
 /// The exit status of a change that left conflict markers.
-pub const CONFLICT_EXIT: u8 = 3;
+pub const CONFLICT_EXIT: u8 = crate::error::CONFLICT;
 
-impl fmt::Display for Conflicts {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.paths.len();
+impl From<Conflicts> for Error {
+    /// Not a failure (the change was made, or would be): a warning, with exit status 3.
+    fn from(conflicts: Conflicts) -> Self {
+        let n = conflicts.paths.len();
         let files = if n == 1 { "file" } else { "files" };
-        if self.written {
-            writeln!(
-                f,
-                "{n} {files} changed both by you and by backendgen in the same lines, written with both versions between `{}` and `{}`:",
-                merge::YOURS,
-                merge::BACKENDGEN
-            )?;
-        } else {
-            writeln!(
-                f,
-                "{n} {files} would be written with conflict markers (changed both by you and by backendgen in the same lines):"
-            )?;
-        }
-        for path in &self.paths {
-            writeln!(f, "  {path}")?;
-        }
-        if self.written {
-            write!(
-                f,
-                "  hint: in each, keep what you want of both sides and delete the marker lines; `backendgen apply` refuses to run while markers remain"
+        let (message, hint) = if conflicts.written {
+            (
+                format!(
+                    "{n} {files} changed both by you and by backendgen in the same lines, written with both versions between `{}` and `{}`:",
+                    merge::YOURS,
+                    merge::BACKENDGEN
+                ),
+                "in each, keep what you want of both sides and delete the marker lines; `backendgen apply` refuses to run while markers remain",
             )
         } else {
-            write!(
-                f,
-                "  hint: nothing was written; apply writes them, then resolve each hunk between the markers"
+            (
+                format!(
+                    "{n} {files} would be written with conflict markers (changed both by you and by backendgen in the same lines):"
+                ),
+                "nothing was written; apply writes them, then resolve each hunk between the markers",
             )
-        }
-    }
-}
-
-impl std::error::Error for Conflicts {}
-
-/// The exit status an error stands for: 3 for conflicts, else 1.
-pub fn exit_code(err: &anyhow::Error) -> u8 {
-    if err.downcast_ref::<Conflicts>().is_some() {
-        CONFLICT_EXIT
-    } else {
-        1
+        };
+        Error::new(message)
+            .with_places(conflicts.paths)
+            .with_hint(hint)
+            .with_code(CONFLICT_EXIT)
+            .as_warning()
     }
 }
 
@@ -338,16 +324,14 @@ pub fn plan(
     }
     if !collisions.is_empty() {
         let n = collisions.len();
-        bail!(
-            "{n} file{} already exist{} with other content; nothing was written:\n{}\n  hint: move them away, or pass --force to overwrite them (each is kept as FILE.orig)",
+        return Err(Error::new(format!(
+            "{n} file{} already exist{} with other content; nothing was written:",
             if n == 1 { "" } else { "s" },
             if n == 1 { "s" } else { "" },
-            collisions
-                .iter()
-                .map(|c| format!("  {c}"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        );
+        ))
+        .with_places(collisions)
+        .with_hint("move them away, or pass --force to overwrite them (each is kept as FILE.orig)")
+        .into());
     }
 
     // Files no longer rendered.
@@ -406,16 +390,19 @@ pub fn plan(
 fn last_render(project: &ProjectDir, overrides: &Overrides) -> Result<Last> {
     if let Some(base) = Base::load(&project.root)? {
         if base::compare_versions(&base.version, base::VERSION).is_gt() {
-            bail!(
-                "this project was last rendered by backendgen {}, newer than this one ({}); nothing was written\n  hint: upgrade backendgen to {} or later",
+            return Err(Error::new(format!(
+                "this project was last rendered by backendgen {}, newer than this one ({}); nothing was written",
                 base.version,
-                base::VERSION,
-                base.version
-            );
+                base::VERSION
+            ))
+            .with_hint(format!("upgrade backendgen to {} or later", base.version))
+            .into());
         }
-        let model = validate(&format!("{} (spec)", base::PATH), &base.spec, None).context(
-            "the spec last applied no longer validates, so the change from it cannot be computed\n  hint: restore .backendgen/base.json from version control, or run the backendgen that wrote it",
-        )?;
+        let model = validate(&format!("{} (spec)", base::PATH), &base.spec, None).map_err(|problems| {
+            Error::from(problems)
+                .within("the spec last applied no longer validates, so the change from it cannot be computed")
+                .with_hint("restore .backendgen/base.json from version control, or run the backendgen that wrote it")
+        })?;
         return Ok(Last {
             model,
             written: base.files.keys().cloned().collect(),
@@ -427,18 +414,22 @@ fn last_render(project: &ProjectDir, overrides: &Overrides) -> Result<Last> {
 
     let manifest = Manifest::load(&project.root)?;
     if manifest.files.is_empty() {
-        bail!(
-            "{} has neither {} nor {}, so backendgen cannot tell its files from yours\n  hint: apply works on projects made by `backendgen new`; to start one from this spec, run `backendgen new NAME --spec {SPEC}` elsewhere",
+        return Err(Error::new(format!(
+            "{} has neither {} nor {}, so backendgen cannot tell its files from yours",
             project.root.display(),
             base::PATH,
             manifest::PATH
-        );
+        ))
+        .with_hint(format!("apply works on projects made by `backendgen new`; to start one from this spec, run `backendgen new NAME --spec {SPEC}` elsewhere"))
+        .into());
     }
     if !manifest.is_unmodified(SPEC, project.spec_text.as_bytes()) {
-        bail!(
-            "{SPEC} changed since backendgen last wrote it, and this project has no {} (it was made by an older backendgen), so the spec last applied is unknown; nothing was written\n  hint: put {SPEC} back as it was (e.g. `git stash`), run `backendgen apply` once to record the base, then make your change again",
+        return Err(Error::new(format!(
+            "{SPEC} changed since backendgen last wrote it, and this project has no {} (it was made by an older backendgen), so the spec last applied is unknown; nothing was written",
             base::PATH
-        );
+        ))
+        .with_hint(format!("put {SPEC} back as it was (e.g. `git stash`), run `backendgen apply` once to record the base, then make your change again"))
+        .into());
     }
     let old = Renderer::with_overrides(project.model.orm, overrides)?;
     let rendered: BTreeMap<String, String> =
@@ -497,15 +488,15 @@ fn refuse_markers<'a>(
     if found.is_empty() {
         return Ok(());
     }
-    bail!(
-        "conflict markers remain in the project; nothing was written:\n{}\n  hint: resolve each hunk between `{}` and `{}` (keep what you want of both sides, delete the marker lines), then run this again",
-        found
-            .iter()
-            .map(|f| format!("  {f}"))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        merge::YOURS,
-        merge::BACKENDGEN
+    Err(
+        Error::new("conflict markers remain in the project; nothing was written:")
+            .with_places(found)
+            .with_hint(format!(
+                "resolve each hunk between `{}` and `{}` (keep what you want of both sides, delete the marker lines), then run this again",
+                merge::YOURS,
+                merge::BACKENDGEN
+            ))
+            .into(),
     )
 }
 

@@ -14,9 +14,10 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
+use crate::error::Error;
 use crate::plan::PlannedFile;
 
 pub const PATH: &str = ".backendgen/base.json";
@@ -90,19 +91,24 @@ impl Base {
                 return Err(err).with_context(|| format!("failed to read {}", path.display()));
             }
         };
-        let stored: Stored = serde_json::from_str(&text).with_context(|| {
-            format!(
-                "{} is not a valid base file\n  hint: restore it from version control; backendgen merges every change against it",
+        let stored: Stored = serde_json::from_str(&text).map_err(|err| {
+            Error::new(format!(
+                "{} is not a valid base file: {err}",
                 path.display()
-            )
+            ))
+            .with_hint("restore it from version control; backendgen merges every change against it")
         })?;
         if stored.format != FORMAT {
-            bail!(
-                "{} has format {}, which this backendgen ({VERSION}) does not read\n  hint: use the backendgen that wrote it ({}) or a newer one",
+            return Err(Error::new(format!(
+                "{} has format {}, which this backendgen ({VERSION}) does not read",
                 path.display(),
-                stored.format,
+                stored.format
+            ))
+            .with_hint(format!(
+                "use the backendgen that wrote it ({}) or a newer one",
                 stored.backendgen
-            );
+            ))
+            .into());
         }
         Ok(Some(Base {
             spec: stored.spec.join("\n"),

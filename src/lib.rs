@@ -13,6 +13,7 @@ pub mod base;
 pub mod cli;
 pub mod commands;
 pub mod context;
+pub mod error;
 pub mod evolve;
 pub mod inject;
 pub mod locate;
@@ -39,10 +40,14 @@ pub mod write;
 /// The spec `backendgen new` uses when no `--spec` is given: the tasks API.
 pub const DEFAULT_SPEC: &str = include_str!("../examples/tasks.yaml");
 
-/// Runs one parsed command line.
-pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
-    command(cli)?;
-    output::flush()
+/// Runs one parsed command line. Data goes to stdout, messages to stderr; the error is what
+/// `main` prints, with its exit status.
+pub fn run(cli: cli::Cli) -> Result<(), error::Error> {
+    match command(cli).and_then(|()| output::flush()) {
+        // The reader of stdout stopped reading (`| head`): nothing more to say.
+        Err(err) if output::is_closed_pipe(&err) => Ok(()),
+        result => result.map_err(error::Error::from),
+    }
 }
 
 fn command(cli: cli::Cli) -> anyhow::Result<()> {

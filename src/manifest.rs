@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::error::Error;
 use crate::plan::PlannedFile;
 
 pub const PATH: &str = ".backendgen/manifest.json";
@@ -34,11 +35,10 @@ impl Manifest {
     pub fn load(project: &Path) -> Result<Self> {
         let path = project.join(PATH);
         match fs::read_to_string(&path) {
-            Ok(text) => serde_json::from_str(&text).with_context(|| {
-                format!(
-                    "{} is not a valid manifest; restore it from version control",
-                    path.display()
-                )
+            Ok(text) => serde_json::from_str(&text).map_err(|err| {
+                Error::new(format!("{} is not a valid manifest: {err}", path.display()))
+                    .with_hint("restore it from version control")
+                    .into()
             }),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Manifest::new()),
             Err(err) => Err(err).with_context(|| format!("failed to read {}", path.display())),

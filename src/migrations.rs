@@ -5,7 +5,9 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
+
+use crate::error::Error;
 
 pub const VERSIONS: &str = "alembic/versions";
 
@@ -103,19 +105,25 @@ pub fn head(revisions: &[Revision]) -> Result<String> {
         .collect();
     match heads.as_slice() {
         [one] => Ok(one.id.clone()),
-        [] => bail!(
-            "{VERSIONS} holds no migration to build on\n  hint: a project made by `backendgen new` starts with 0001_initial.py; restore it"
+        [] => Err(
+            Error::new(format!("{VERSIONS} holds no migration to build on"))
+                .with_hint(
+                    "a project made by `backendgen new` starts with 0001_initial.py; restore it",
+                )
+                .into(),
         ),
         many => {
             let list: Vec<String> = many
                 .iter()
                 .map(|r| format!("{} ({})", r.id, r.file))
                 .collect();
-            bail!(
-                "the migrations have {} heads: {}\n  hint: run `uv run alembic merge heads -m \"merge\"` first, then try again",
+            Err(Error::new(format!(
+                "the migrations have {} heads: {}",
                 many.len(),
                 list.join(", ")
-            )
+            ))
+            .with_hint("run `uv run alembic merge heads -m \"merge\"` first, then try again")
+            .into())
         }
     }
 }

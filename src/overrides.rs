@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
+
+use crate::error::Error;
 
 /// Where a project keeps its overrides, relative to its root.
 pub const DIR: &str = ".backendgen/templates";
@@ -45,9 +47,11 @@ impl Overrides {
                 continue;
             }
             if !name.ends_with(".tera") {
-                bail!(
-                    "{DIR}/{name} is not a template: every override ends in .tera\n  hint: `backendgen templates list` shows the names it can replace"
-                );
+                return Err(Error::new(format!(
+                    "{DIR}/{name} is not a template: every override ends in .tera"
+                ))
+                .with_hint("`backendgen templates list` shows the names it can replace")
+                .into());
             }
             let text = fs::read_to_string(entry.path())
                 .with_context(|| format!("failed to read {DIR}/{name}"))?;

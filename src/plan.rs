@@ -4,6 +4,7 @@ use anyhow::Result;
 
 use crate::base::Base;
 use crate::context;
+use crate::error::Error;
 use crate::model::{Project, Resource};
 use crate::render::{Renderer, Scope};
 
@@ -110,10 +111,12 @@ pub fn render(renderer: &Renderer, project: &Project, spec_text: &str) -> Result
     files.sort_by(|a, b| a.path.cmp(&b.path));
     // Two templates must never write one path: the second would silently replace the first.
     if let Some(pair) = files.windows(2).find(|pair| pair[0].path == pair[1].path) {
-        anyhow::bail!(
-            "two generated files would both be {}; rename the resource that causes it",
+        return Err(Error::new(format!(
+            "two generated files would both be {}",
             pair[0].path
-        );
+        ))
+        .with_hint("rename the resource that causes it")
+        .into());
     }
     Ok(files)
 }

@@ -5,9 +5,10 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use similar::TextDiff;
 
+use crate::error::Error;
 use crate::model::Project;
 use crate::plan::PlannedFile;
 use crate::validate::validate;
@@ -26,16 +27,16 @@ impl ProjectDir {
     pub fn open(dir: &Path) -> Result<Self> {
         let spec_path = dir.join(SPEC);
         if !dir.is_dir() {
-            bail!(
-                "{} is not a folder\n  hint: pass --project DIR, the folder of a project made by `backendgen new`",
-                dir.display()
-            );
+            return Err(Error::new(format!("{} is not a folder", dir.display()))
+                .with_hint("pass --project DIR, the folder of a project made by `backendgen new`")
+                .into());
         }
         if !spec_path.is_file() {
-            bail!(
-                "{} has no {SPEC}\n  hint: run this inside a project made by `backendgen new`, or pass --project DIR",
-                dir.display()
-            );
+            return Err(Error::new(format!("{} has no {SPEC}", dir.display()))
+                .with_hint(
+                    "run this inside a project made by `backendgen new`, or pass --project DIR",
+                )
+                .into());
         }
         let spec_text = fs::read_to_string(&spec_path)
             .with_context(|| format!("failed to read {}", spec_path.display()))?;
@@ -59,11 +60,10 @@ impl ProjectDir {
 
     /// The text of a project file that must exist.
     pub fn require(&self, path: &str) -> Result<String> {
-        self.read(path)?.with_context(|| {
-            format!(
-                "{path} is missing from {}\n  hint: restore it from version control",
-                self.root.display()
-            )
+        self.read(path)?.ok_or_else(|| {
+            Error::new(format!("{path} is missing from {}", self.root.display()))
+                .with_hint("restore it from version control")
+                .into()
         })
     }
 }

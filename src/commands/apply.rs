@@ -5,6 +5,7 @@ use anyhow::Result;
 
 use crate::apply::{self, Conflicts, Outcome};
 use crate::cli::ApplyArgs;
+use crate::error::Error;
 use crate::evolve;
 use crate::project::{ProjectDir, SPEC};
 
@@ -40,10 +41,10 @@ pub fn finish(
             eprintln!("nothing to apply: the project is up to date with {SPEC}");
         }
         if !conflicts.is_empty() {
-            return Err(Conflicts {
+            return Err(Error::from(Conflicts {
                 paths: conflicts,
                 written: false,
-            }
+            })
             .into());
         }
         return Ok(());
@@ -64,10 +65,10 @@ pub fn finish(
     crate::out!("{}", outcome.report(false));
     crate::out!("{}", outcome.next_steps());
     if !conflicts.is_empty() {
-        return Err(Conflicts {
+        return Err(Error::from(Conflicts {
             paths: conflicts,
             written: true,
-        }
+        })
         .into());
     }
     Ok(())

@@ -6,9 +6,10 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 
 use crate::cli::NewArgs;
+use crate::error::Error;
 use crate::model::Project;
 use crate::overrides::{self, Overrides};
 use crate::plan;
@@ -28,13 +29,19 @@ pub fn run(args: &NewArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| PathBuf::from(&args.name));
     if target.exists() && !target.is_dir() {
-        bail!("{} exists and is not a folder", target.display());
+        return Err(
+            Error::new(format!("{} exists and is not a folder", target.display()))
+                .with_hint("choose another --output")
+                .into(),
+        );
     }
     if !args.force && !write::is_empty_or_missing(&target)? && !holds_only_overrides(&target)? {
-        bail!(
-            "{} is not empty; nothing was written\n  hint: choose another --output, or pass --force to write over files of the same names",
+        return Err(Error::new(format!(
+            "{} is not empty; nothing was written",
             target.display()
-        );
+        ))
+        .with_hint("choose another --output, or pass --force to write over files of the same names")
+        .into());
     }
 
     let flags = Stated {
@@ -130,9 +137,13 @@ fn kept_spec(text: &str, name: &str, choices: Choices, source: &str) -> Result<S
     set_scalars(text, &edits).map_err(|path| {
         let value = values.iter().find(|(p, _)| *p == path).map_or("", |(_, v)| v);
         let (section, key) = path.split_once('.').expect("a dotted path");
-        anyhow::anyhow!(
-            "cannot record `{path}: {value}` in the spec without rewriting its layout; nothing was written\n  hint: add `{key}: {value}` under `{section}:` in {source} (in block style), then run this again"
-        )
+        Error::new(format!(
+            "cannot record `{path}: {value}` in the spec without rewriting its layout; nothing was written"
+        ))
+        .with_hint(format!(
+            "add `{key}: {value}` under `{section}:` in {source} (in block style), then run this again"
+        ))
+        .into()
     })
 }
 

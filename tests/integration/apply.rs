@@ -215,7 +215,7 @@ fn an_overlapping_edit_gives_markers_and_exit_3_and_nothing_else_is_lost() {
             "next:\n  resolve the conflicts (see the markers)\n  uv run alembic upgrade head\n",
         ))
         .stderr(predicate::str::starts_with(
-            "1 file changed both by you and by backendgen in the same lines, written with both versions between `<<<<<<< yours` and `>>>>>>> backendgen`:\n  app/schemas/task.py\n",
+            "warning: 1 file changed both by you and by backendgen in the same lines, written with both versions between `<<<<<<< yours` and `>>>>>>> backendgen`:\n  app/schemas/task.py\n",
         ));
     let schemas = read(&root, "app/schemas/task.py");
     assert!(
