@@ -13,6 +13,10 @@ use crate::spec::{Mode, Orm};
     about = "Generate an authenticated FastAPI CRUD backend from a YAML spec"
 )]
 pub struct Cli {
+    /// Print no messages (what was done, what to run next): only data on stdout, and
+    /// warnings and errors on stderr.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
 }

@@ -43,6 +43,7 @@ pub const DEFAULT_SPEC: &str = include_str!("../examples/tasks.yaml");
 /// Runs one parsed command line. Data goes to stdout, messages to stderr; the error is what
 /// `main` prints, with its exit status.
 pub fn run(cli: cli::Cli) -> Result<(), error::Error> {
+    output::set_quiet(cli.quiet);
     match command(cli).and_then(|()| output::flush()) {
         // The reader of stdout stopped reading (`| head`): nothing more to say.
         Err(err) if output::is_closed_pipe(&err) => Ok(()),

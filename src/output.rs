@@ -6,9 +6,11 @@
 //! `print!` panics when stdout is closed (`| head`) or full. Commands write data through
 //! `out!` / `outln!`, which return the error instead; `run` treats a closed pipe as the reader
 //! having had enough (exit 0, nothing printed) and any other failure as an error (one line,
-//! exit 1).
+//! exit 1). Messages go through `say!` / `sayln!`, which `--quiet` silences, or `warn`, which
+//! it does not; a failure to write to stderr is ignored, as there is nowhere left to say it.
 
 use std::io::{self, Write as _};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anstyle::{AnsiColor, Style};
 
@@ -18,6 +20,21 @@ pub const ERROR: Style = AnsiColor::Red.on_default().bold();
 pub const WARNING: Style = AnsiColor::Yellow.on_default().bold();
 /// `hint:`
 pub const HINT: Style = AnsiColor::Cyan.on_default().bold();
+/// What was done to a file: `created`, `merged`...
+pub const DONE: Style = AnsiColor::Green.on_default().bold();
+/// Headings of a message: `next:`.
+pub const HEADING: Style = Style::new().bold();
+
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// `--quiet`: from now on, `say!` and `sayln!` print nothing.
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, Ordering::Relaxed);
+}
+
+pub fn is_quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
 
 /// `write!` to stdout; `?` returns a failed write as an error.
 #[macro_export]
@@ -35,6 +52,37 @@ macro_rules! outln {
         use std::io::Write as _;
         writeln!(anstream::stdout().lock(), $($arg)*).map_err($crate::output::stdout_error)?
     }};
+}
+
+/// A message on stderr (what was done, what to run next), unless `--quiet`.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::output::say(format_args!($($arg)*))
+    };
+}
+
+/// A line of message on stderr, unless `--quiet`.
+#[macro_export]
+macro_rules! sayln {
+    ($($arg:tt)*) => {
+        $crate::output::say(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+#[doc(hidden)]
+pub fn say(message: std::fmt::Arguments<'_>) {
+    if !is_quiet() {
+        let _ = anstream::stderr().lock().write_fmt(message);
+    }
+}
+
+/// A warning on stderr, `--quiet` or not: `warning: ` and the text.
+pub fn warn(text: &str) {
+    let _ = write!(
+        anstream::stderr().lock(),
+        "{WARNING}warning:{WARNING:#} {text}\n"
+    );
 }
 
 pub fn stdout_error(err: io::Error) -> anyhow::Error {

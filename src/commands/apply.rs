@@ -36,9 +36,9 @@ pub fn finish(
     let conflicts = outcome.conflicts();
     if dry_run {
         crate::out!("{}", outcome.changes.diff(project)?);
-        eprint!("{}", outcome.report(true));
+        crate::say!("{}", outcome.report(true));
         if outcome.is_empty() {
-            eprintln!("nothing to apply: the project is up to date with {SPEC}");
+            crate::sayln!("nothing to apply: the project is up to date with {SPEC}");
         }
         if !conflicts.is_empty() {
             return Err(Error::from(Conflicts {
@@ -50,20 +50,20 @@ pub fn finish(
         return Ok(());
     }
     if outcome.is_empty() {
-        crate::out!("{}", outcome.report(false));
-        crate::outln!("nothing to apply: the project is up to date with {SPEC}");
+        crate::say!("{}", outcome.report(false));
+        crate::sayln!("nothing to apply: the project is up to date with {SPEC}");
         return Ok(());
     }
     outcome
         .changes
         .apply(project)
         .map_err(|err| err.context("nothing was changed"))?;
-    crate::outln!("{}", headline());
+    crate::sayln!("{}", headline());
     for line in outcome.summary() {
-        crate::outln!("  {line}");
+        crate::sayln!("  {line}");
     }
-    crate::out!("{}", outcome.report(false));
-    crate::out!("{}", outcome.next_steps());
+    crate::say!("{}", outcome.report(false));
+    crate::say!("{}", outcome.next_steps());
     if !conflicts.is_empty() {
         return Err(Error::from(Conflicts {
             paths: conflicts,

@@ -8,6 +8,7 @@ use crate::apply;
 use crate::base::Base;
 use crate::cli::CheckArgs;
 use crate::model::Project;
+use crate::output;
 use crate::project::SPEC;
 use crate::validate::validate;
 
@@ -16,7 +17,7 @@ pub fn run(args: &CheckArgs) -> Result<()> {
     warn_about_markers(file)?;
     let (source, text) = super::read_spec(Some(file))?;
     let project = validate(&source, &text, None)?;
-    crate::outln!("{source}: ok: {}", summary(&project));
+    crate::sayln!("{source}: ok: {}", summary(&project));
     Ok(())
 }
 
@@ -35,12 +36,10 @@ fn warn_about_markers(file: &Path) -> Result<()> {
     };
     let found = apply::remaining_markers(root, base.files.keys())?;
     if !found.is_empty() {
-        eprintln!(
-            "warning: conflict markers from `backendgen apply` remain (apply refuses to run until they are resolved):"
-        );
-        for place in found {
-            eprintln!("  {place}");
-        }
+        let places: String = found.iter().map(|place| format!("\n  {place}")).collect();
+        output::warn(&format!(
+            "conflict markers from `backendgen apply` remain (apply refuses to run until they are resolved):{places}"
+        ));
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ use anyhow::Result;
 use crate::cli::NewArgs;
 use crate::error::Error;
 use crate::model::Project;
+use crate::output::{DONE, HEADING};
 use crate::overrides::{self, Overrides};
 use crate::plan;
 use crate::questions::{self, Ask, Choices, Stated, Terminal};
@@ -65,26 +66,27 @@ pub fn run(args: &NewArgs) -> Result<()> {
     let renderer = Renderer::with_overrides(project.orm, &overrides)?;
     let plan = plan::project_with(&renderer, &project, &spec_text)?;
     if args.dry_run {
-        crate::outln!(
+        // The paths are the data (one a line, for scripts); the count is a message.
+        crate::sayln!(
             "would write {} files to {}:",
             plan.files.len(),
             target.display()
         );
         for file in &plan.files {
-            crate::outln!("  {}", file.path);
+            crate::outln!("{}", file.path);
         }
         return Ok(());
     }
     write::write_all(&target, &plan.files)?;
-    crate::outln!(
-        "created {} ({} files, {}; {})",
+    crate::sayln!(
+        "{DONE}created{DONE:#} {} ({} files, {}; {})",
         target.display(),
         plan.files.len(),
         target_summary(&project),
         super::check::summary(&project)
     );
     if !overrides.templates.is_empty() {
-        crate::outln!(
+        crate::sayln!(
             "with the template overrides in {}: {}",
             overrides::DIR,
             overrides
@@ -95,8 +97,8 @@ pub fn run(args: &NewArgs) -> Result<()> {
                 .join(", ")
         );
     }
-    crate::outln!(
-        "\nnext:\n  cd {}\n  uv sync\n  uv run pytest\n  uv run alembic upgrade head\n  uv run fastapi dev app/main.py",
+    crate::sayln!(
+        "\n{HEADING}next:{HEADING:#}\n  cd {}\n  uv sync\n  uv run pytest\n  uv run alembic upgrade head\n  uv run fastapi dev app/main.py",
         target.display()
     );
     Ok(())

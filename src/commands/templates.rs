@@ -83,7 +83,7 @@ fn eject(args: &TemplatesEjectArgs) -> Result<()> {
             contents: source.to_owned(),
         }],
     )?;
-    crate::outln!(
+    crate::sayln!(
         "copied the embedded {name} to {path}\n\nnext:\n  edit it (it replaces the embedded one for this project)\n  backendgen apply --dry-run   # the files it changes\n  backendgen apply"
     );
     Ok(())

@@ -510,7 +510,7 @@ fn a_project_grown_by_spec_edits_and_apply_passes_its_gates() {
             Command::new(bin).arg("apply").current_dir(&project),
             &format!("backendgen apply ({what})"),
         );
-        String::from_utf8(output.stdout).unwrap()
+        String::from_utf8(output.stderr).unwrap()
     };
     let spec = project.join("backendgen.yaml");
     let text = fs::read_to_string(&spec).unwrap();

@@ -728,7 +728,7 @@ fn apply_migrates_a_database_with_rows() {
             .current_dir(&project),
         "backendgen apply",
     );
-    let out = String::from_utf8_lossy(&output.stdout);
+    let out = String::from_utf8_lossy(&output.stderr);
     assert!(
         out.contains("created alembic/versions/0002_tasks.py"),
         "{out}"
