@@ -63,5 +63,7 @@ fn command(cli: cli::Cli) -> anyhow::Result<()> {
             crate::out!("{}", spec::json_schema());
             Ok(())
         }
+        cli::Command::Completions(args) => commands::completions::run(&args),
+        cli::Command::Man(args) => commands::man::run(&args),
     }
 }

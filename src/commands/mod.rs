@@ -3,6 +3,8 @@
 pub mod add_resource;
 pub mod apply;
 pub mod check;
+pub mod completions;
+pub mod man;
 pub mod new;
 pub mod remove_resource;
 pub mod templates;

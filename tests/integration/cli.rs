@@ -598,3 +598,83 @@ fn colour_on_a_terminal_unless_no_color() {
         assert_eq!(output.contains("\x1b["), !no_color, "{output:?}");
     }
 }
+
+#[test]
+fn completions_for_every_shell_know_the_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        backendgen(dir.path())
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("add-resource"))
+            .stdout(predicate::str::contains("dry-run"))
+            .stderr("");
+    }
+    backendgen(dir.path())
+        .args(["completions", "tcsh"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("possible values"));
+}
+
+/// The bash script loads, and registers the completion of `backendgen`.
+#[cfg(unix)]
+#[test]
+fn bash_completions_load() {
+    if std::process::Command::new("bash")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("backendgen.bash");
+    let output = backendgen(dir.path())
+        .args(["completions", "bash"])
+        .output()
+        .unwrap();
+    fs::write(&script, output.stdout).unwrap();
+    let loaded = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "source {} && complete -p backendgen",
+            script.display()
+        ))
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&loaded.stdout).contains("backendgen"),
+        "{}",
+        String::from_utf8_lossy(&loaded.stderr)
+    );
+}
+
+#[test]
+fn man_prints_the_manual_page() {
+    let dir = tempfile::tempdir().unwrap();
+    backendgen(dir.path())
+        .arg("man")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(".TH backendgen 1"))
+        .stdout(predicate::str::contains("add\\-resource"))
+        .stdout(predicate::str::contains("\\-\\-quiet"));
+    backendgen(dir.path())
+        .args(["man", "add-resource"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(".TH backendgen-add-resource 1"))
+        .stdout(predicate::str::contains("\\-\\-belongs\\-to"));
+    backendgen(dir.path())
+        .args(["man", "ad-resource"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error: there is no command `ad-resource`",
+        ))
+        .stderr(predicate::str::contains(
+            "hint: the commands are: new, add-resource",
+        ));
+}
