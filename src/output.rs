@@ -79,9 +79,9 @@ pub fn say(message: std::fmt::Arguments<'_>) {
 
 /// A warning on stderr, `--quiet` or not: `warning: ` and the text.
 pub fn warn(text: &str) {
-    let _ = write!(
+    let _ = writeln!(
         anstream::stderr().lock(),
-        "{WARNING}warning:{WARNING:#} {text}\n"
+        "{WARNING}warning:{WARNING:#} {text}"
     );
 }
 
