@@ -48,7 +48,7 @@ const EDITED_IN_PLACE: &[&str] = &["app/main.py", "app/models/__init__.py", "REA
 
 /// What was done to one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Action {
+pub(crate) enum Action {
     Created,
     /// The new render, over a file the user had not changed.
     Changed,
@@ -73,7 +73,7 @@ impl fmt::Display for Action {
 
 /// Everything one apply does and leaves alone.
 #[derive(Debug, Default)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     pub changes: ChangeSet,
     /// Each file written or deleted, by path.
     pub actions: BTreeMap<String, Action>,
@@ -90,7 +90,7 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    pub fn conflicts(&self) -> Vec<String> {
+    pub(crate) fn conflicts(&self) -> Vec<String> {
         self.paths(Action::Conflict)
     }
 
@@ -102,12 +102,12 @@ impl Outcome {
             .collect()
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.changes.writes.is_empty() && self.changes.deletes.is_empty()
     }
 
     /// One line a file (`created app/models/project.py`), in path order, the base last.
-    pub fn summary(&self) -> Vec<String> {
+    pub(crate) fn summary(&self) -> Vec<String> {
         let (base, files): (Vec<_>, Vec<_>) = self
             .actions
             .iter()
@@ -127,7 +127,7 @@ impl Outcome {
     }
 
     /// What the user reads after the change is written (or, with `dry_run`, before).
-    pub fn report(&self, dry_run: bool) -> String {
+    pub(crate) fn report(&self, dry_run: bool) -> String {
         let mut out = String::new();
         if let Some(version) = &self.upgraded_from {
             out.push_str(&format!(
@@ -162,7 +162,7 @@ impl Outcome {
     }
 
     /// The commands to run next.
-    pub fn next_steps(&self) -> String {
+    pub(crate) fn next_steps(&self) -> String {
         let mut out = String::from("\nnext:\n");
         if !self.conflicts().is_empty() {
             out.push_str("  resolve the conflicts (see the markers)\n");
@@ -184,7 +184,7 @@ pub struct Conflicts {
 }
 
 /// The exit status of a change that left conflict markers.
-pub const CONFLICT_EXIT: u8 = crate::error::CONFLICT;
+pub(crate) const CONFLICT_EXIT: u8 = crate::error::CONFLICT;
 
 impl From<Conflicts> for Error {
     /// Not a failure (the change was made, or would be): a warning, with exit status 3.
@@ -212,7 +212,7 @@ impl From<Conflicts> for Error {
             .with_places(conflicts.paths)
             .with_hint(hint)
             .with_code(CONFLICT_EXIT)
-            .as_warning()
+            .warning()
     }
 }
 
@@ -231,7 +231,7 @@ struct Last {
 
 /// Computes what applying `spec_text` (valid, as `model`) to `project` changes. `force` lets a
 /// newly rendered file replace the user's own file at its path, keeping that as `FILE.orig`.
-pub fn plan(
+pub(crate) fn plan(
     project: &ProjectDir,
     spec_text: &str,
     model: &Project,
@@ -461,10 +461,10 @@ fn last_render(project: &ProjectDir, overrides: &Overrides) -> Result<Last> {
 }
 
 /// Conflict markers left in the files at `paths` below `root`, as `path:line`.
-pub fn remaining_markers<'a>(
+pub(crate) fn remaining_markers<'a>(
     root: &Path,
     paths: impl IntoIterator<Item = &'a String>,
-) -> Result<Vec<String>> {
+) -> Vec<String> {
     let mut found = Vec::new();
     let paths: BTreeSet<&String> = paths.into_iter().collect();
     for path in paths {
@@ -477,14 +477,14 @@ pub fn remaining_markers<'a>(
             );
         }
     }
-    Ok(found)
+    found
 }
 
 fn refuse_markers<'a>(
     project: &ProjectDir,
     paths: impl IntoIterator<Item = &'a String>,
 ) -> Result<()> {
-    let found = remaining_markers(&project.root, paths)?;
+    let found = remaining_markers(&project.root, paths);
     if found.is_empty() {
         return Ok(());
     }

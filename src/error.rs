@@ -13,12 +13,11 @@ use std::io::Write as _;
 use crate::output::{ERROR, HINT, WARNING};
 use crate::problem::Problems;
 
-/// The exit status of a problem with the user's input or project.
-pub const FAILURE: u8 = 1;
-/// The exit status of a command-line usage error (clap's).
-pub const USAGE: u8 = 2;
+/// The exit status of a problem with the user's input or project. (2 is a usage error, which
+/// clap reports before any command runs.)
+pub(crate) const FAILURE: u8 = 1;
 /// The exit status of a change written with conflict markers for the user to resolve.
-pub const CONFLICT: u8 = 3;
+pub(crate) const CONFLICT: u8 = 3;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
@@ -41,7 +40,7 @@ struct Place {
 
 impl Error {
     /// An error that exits with status 1.
-    pub fn new(message: impl Into<String>) -> Self {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
         Error {
             message: message.into(),
             places: Vec::new(),
@@ -53,14 +52,17 @@ impl Error {
 
     /// What the user can do about it.
     #[must_use]
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 
     /// The files (or places) the error concerns, one a line under the message.
     #[must_use]
-    pub fn with_places<S: Into<String>>(mut self, places: impl IntoIterator<Item = S>) -> Self {
+    pub(crate) fn with_places<S: Into<String>>(
+        mut self,
+        places: impl IntoIterator<Item = S>,
+    ) -> Self {
         self.places.extend(places.into_iter().map(|place| Place {
             text: format!("  {}", place.into()),
             hint: None,
@@ -70,21 +72,21 @@ impl Error {
 
     /// Exits with `code` rather than 1.
     #[must_use]
-    pub fn with_code(mut self, code: u8) -> Self {
+    pub(crate) fn with_code(mut self, code: u8) -> Self {
         self.code = code;
         self
     }
 
     /// Printed as `warning:`: the command did its work, with a consequence to deal with.
     #[must_use]
-    pub fn as_warning(mut self) -> Self {
+    pub(crate) fn warning(mut self) -> Self {
         self.warning = true;
         self
     }
 
     /// The message with `context` before it: `context: message`.
     #[must_use]
-    pub fn within(mut self, context: &str) -> Self {
+    pub(crate) fn within(mut self, context: &str) -> Self {
         self.message = format!("{context}: {}", self.message);
         self
     }

@@ -87,7 +87,7 @@ fn resources_block(lines: &[&str]) -> Result<ResourcesBlock, Error> {
 
 /// Appends a resource (its definition as spec text, indented from column 0 as the value of its
 /// name) to the `resources:` block, leaving every other line as it is.
-pub fn add_yaml_resource(spec: &str, name: &str, definition: &str) -> Edit {
+pub(crate) fn add_yaml_resource(spec: &str, name: &str, definition: &str) -> Edit {
     let lines = lines(spec);
     let block = resources_block(&lines)?;
     let pad = " ".repeat(block.indent);
@@ -111,7 +111,7 @@ pub fn add_yaml_resource(spec: &str, name: &str, definition: &str) -> Edit {
 
 /// Removes a resource's entry from the `resources:` block (its key line and everything indented
 /// under it).
-pub fn remove_yaml_resource(spec: &str, name: &str) -> Edit {
+pub(crate) fn remove_yaml_resource(spec: &str, name: &str) -> Edit {
     let lines = lines(spec);
     let block = resources_block(&lines)?;
     let key = format!("{name}:");

@@ -9,20 +9,20 @@ use anyhow::{Context, Result};
 
 use crate::error::Error;
 
-pub const VERSIONS: &str = "alembic/versions";
+pub(crate) const VERSIONS: &str = "alembic/versions";
 
 /// Alembic keeps revision ids in a VARCHAR(32) column.
 const MAX_REVISION_ID: usize = 32;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Revision {
+pub(crate) struct Revision {
     pub id: String,
     pub down: Vec<String>,
     pub file: String,
 }
 
 /// Every revision in `alembic/versions/`, sorted by file name.
-pub fn revisions(project: &Path) -> Result<Vec<Revision>> {
+pub(crate) fn revisions(project: &Path) -> Result<Vec<Revision>> {
     let dir = project.join(VERSIONS);
     let mut revisions = Vec::new();
     let entries =
@@ -94,7 +94,7 @@ fn quoted(text: &str) -> Vec<String> {
 }
 
 /// The single head of the history; several heads (or none) is the user's to resolve first.
-pub fn head(revisions: &[Revision]) -> Result<String> {
+pub(crate) fn head(revisions: &[Revision]) -> Result<String> {
     let downs: BTreeSet<&str> = revisions
         .iter()
         .flat_map(|r| r.down.iter().map(String::as_str))
@@ -130,7 +130,7 @@ pub fn head(revisions: &[Revision]) -> Result<String> {
 
 /// The next revision's id and file name for a name like `add_projects`: `0003_add_projects` and
 /// `alembic/versions/0003_add_projects.py`.
-pub fn next(revisions: &[Revision], name: &str) -> (String, String) {
+pub(crate) fn next(revisions: &[Revision], name: &str) -> (String, String) {
     let highest = revisions
         .iter()
         .filter_map(|r| {

@@ -15,29 +15,28 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use anstyle::{AnsiColor, Style};
 
 /// `error:`
-pub const ERROR: Style = AnsiColor::Red.on_default().bold();
+pub(crate) const ERROR: Style = AnsiColor::Red.on_default().bold();
 /// `warning:`
-pub const WARNING: Style = AnsiColor::Yellow.on_default().bold();
+pub(crate) const WARNING: Style = AnsiColor::Yellow.on_default().bold();
 /// `hint:`
-pub const HINT: Style = AnsiColor::Cyan.on_default().bold();
+pub(crate) const HINT: Style = AnsiColor::Cyan.on_default().bold();
 /// What was done to a file: `created`, `merged`...
-pub const DONE: Style = AnsiColor::Green.on_default().bold();
+pub(crate) const DONE: Style = AnsiColor::Green.on_default().bold();
 /// Headings of a message: `next:`.
-pub const HEADING: Style = Style::new().bold();
+pub(crate) const HEADING: Style = Style::new().bold();
 
 static QUIET: AtomicBool = AtomicBool::new(false);
 
 /// `--quiet`: from now on, `say!` and `sayln!` print nothing.
-pub fn set_quiet(quiet: bool) {
+pub(crate) fn set_quiet(quiet: bool) {
     QUIET.store(quiet, Ordering::Relaxed);
 }
 
-pub fn is_quiet() -> bool {
+pub(crate) fn is_quiet() -> bool {
     QUIET.load(Ordering::Relaxed)
 }
 
 /// `write!` to stdout; `?` returns a failed write as an error.
-#[macro_export]
 macro_rules! out {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
@@ -46,7 +45,6 @@ macro_rules! out {
 }
 
 /// `writeln!` to stdout; `?` returns a failed write as an error.
-#[macro_export]
 macro_rules! outln {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
@@ -55,47 +53,47 @@ macro_rules! outln {
 }
 
 /// A message on stderr (what was done, what to run next), unless `--quiet`.
-#[macro_export]
 macro_rules! say {
     ($($arg:tt)*) => {
-        $crate::output::say(format_args!($($arg)*))
+        $crate::output::message(format_args!($($arg)*))
     };
 }
 
 /// A line of message on stderr, unless `--quiet`.
-#[macro_export]
 macro_rules! sayln {
     ($($arg:tt)*) => {
-        $crate::output::say(format_args!("{}\n", format_args!($($arg)*)))
+        $crate::output::message(format_args!("{}\n", format_args!($($arg)*)))
     };
 }
 
-#[doc(hidden)]
-pub fn say(message: std::fmt::Arguments<'_>) {
+pub(crate) use {out, outln, say, sayln};
+
+/// What `say!` and `sayln!` expand to.
+pub(crate) fn message(message: std::fmt::Arguments<'_>) {
     if !is_quiet() {
         let _ = anstream::stderr().lock().write_fmt(message);
     }
 }
 
 /// A warning on stderr, `--quiet` or not: `warning: ` and the text.
-pub fn warn(text: &str) {
+pub(crate) fn warn(text: &str) {
     let _ = writeln!(
         anstream::stderr().lock(),
         "{WARNING}warning:{WARNING:#} {text}"
     );
 }
 
-pub fn stdout_error(err: io::Error) -> anyhow::Error {
+pub(crate) fn stdout_error(err: io::Error) -> anyhow::Error {
     anyhow::Error::new(err).context("failed to write to stdout")
 }
 
 /// Flushes what stdout still holds, as the last step of a command.
-pub fn flush() -> anyhow::Result<()> {
+pub(crate) fn flush() -> anyhow::Result<()> {
     anstream::stdout().lock().flush().map_err(stdout_error)
 }
 
 /// Whether the error is stdout's reader having gone away (`backendgen schema | head -1`).
-pub fn is_closed_pipe(err: &anyhow::Error) -> bool {
+pub(crate) fn is_closed_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
         cause
             .downcast_ref::<io::Error>()

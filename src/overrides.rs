@@ -14,7 +14,7 @@ use anyhow::{Context, Result};
 use crate::error::Error;
 
 /// Where a project keeps its overrides, relative to its root.
-pub const DIR: &str = ".backendgen/templates";
+pub(crate) const DIR: &str = ".backendgen/templates";
 
 /// The overrides of one project: template name -> source.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -46,7 +46,7 @@ impl Overrides {
             if name.split('/').any(|part| part.starts_with('.')) {
                 continue;
             }
-            if !name.ends_with(".tera") {
+            if Path::new(&name).extension().is_none_or(|ext| ext != "tera") {
                 return Err(Error::new(format!(
                     "{DIR}/{name} is not a template: every override ends in .tera"
                 ))

@@ -24,11 +24,13 @@ impl Problem {
         }
     }
 
+    #[must_use]
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 
+    #[must_use]
     pub fn at(mut self, line: usize, column: usize) -> Self {
         self.location = Some((line, column));
         self
@@ -37,7 +39,7 @@ impl Problem {
 
 impl Problem {
     /// The place and the message, `5:7: resources.task.fields.class: ...`, without the hint.
-    pub fn without_hint(&self) -> String {
+    pub(crate) fn without_hint(&self) -> String {
         let mut out = String::new();
         if let Some((line, column)) = self.location {
             out.push_str(&format!("{line}:{column}: "));
@@ -80,7 +82,7 @@ impl std::error::Error for Problems {}
 impl Problems {
     /// The problems of the spec `text` (from `source`), each at its line and column when its
     /// path is found there and it has none yet.
-    pub fn located(source: &str, text: &str, problems: Vec<Problem>) -> Problems {
+    pub(crate) fn located(source: &str, text: &str, problems: Vec<Problem>) -> Problems {
         let locator = crate::locate::Locator::new(text);
         let problems = problems
             .into_iter()
@@ -97,7 +99,10 @@ impl Problems {
 }
 
 /// The closest of `candidates` to `word`, when it is close enough to be what was meant.
-pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn nearest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))

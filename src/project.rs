@@ -14,9 +14,9 @@ use crate::plan::PlannedFile;
 use crate::validate::validate;
 use crate::write;
 
-pub const SPEC: &str = "backendgen.yaml";
+pub(crate) const SPEC: &str = "backendgen.yaml";
 
-pub struct ProjectDir {
+pub(crate) struct ProjectDir {
     pub root: PathBuf,
     pub spec_text: String,
     pub model: Project,
@@ -24,7 +24,7 @@ pub struct ProjectDir {
 
 impl ProjectDir {
     /// Opens the project whose `backendgen.yaml` is in `dir`; its spec must be valid.
-    pub fn open(dir: &Path) -> Result<Self> {
+    pub(crate) fn open(dir: &Path) -> Result<Self> {
         let spec_path = dir.join(SPEC);
         if !dir.is_dir() {
             return Err(Error::new(format!("{} is not a folder", dir.display()))
@@ -49,7 +49,7 @@ impl ProjectDir {
     }
 
     /// The text of a project file, or None when it does not exist.
-    pub fn read(&self, path: &str) -> Result<Option<String>> {
+    pub(crate) fn read(&self, path: &str) -> Result<Option<String>> {
         let full = self.root.join(path);
         match fs::read_to_string(&full) {
             Ok(text) => Ok(Some(text)),
@@ -57,26 +57,17 @@ impl ProjectDir {
             Err(err) => Err(err).with_context(|| format!("failed to read {}", full.display())),
         }
     }
-
-    /// The text of a project file that must exist.
-    pub fn require(&self, path: &str) -> Result<String> {
-        self.read(path)?.ok_or_else(|| {
-            Error::new(format!("{path} is missing from {}", self.root.display()))
-                .with_hint("restore it from version control")
-                .into()
-        })
-    }
 }
 
 /// What a command will do to a project: files to write (new or changed) and files to delete.
 #[derive(Debug, Default)]
-pub struct ChangeSet {
+pub(crate) struct ChangeSet {
     pub writes: Vec<PlannedFile>,
     pub deletes: Vec<String>,
 }
 
 impl ChangeSet {
-    pub fn write(&mut self, path: &str, contents: String) {
+    pub(crate) fn write(&mut self, path: &str, contents: String) {
         self.writes.retain(|f| f.path != path);
         self.writes.push(PlannedFile {
             path: path.to_owned(),
@@ -86,7 +77,7 @@ impl ChangeSet {
 
     /// A unified diff of every change against the project as it is on disk, in path order.
     /// The base file is left out: it only records the render the other changes come from.
-    pub fn diff(&self, project: &ProjectDir) -> Result<String> {
+    pub(crate) fn diff(&self, project: &ProjectDir) -> Result<String> {
         let mut out = String::new();
         let mut writes: Vec<&PlannedFile> = self
             .writes
@@ -107,7 +98,7 @@ impl ChangeSet {
         Ok(out)
     }
 
-    pub fn apply(&self, project: &ProjectDir) -> Result<()> {
+    pub(crate) fn apply(&self, project: &ProjectDir) -> Result<()> {
         write::apply(&project.root, &self.writes, &self.deletes)
     }
 }

@@ -132,7 +132,7 @@ fn template_error(err: &tera::Error, overridden: &BTreeSet<String>) -> Option<Er
 }
 
 /// Every template name of `orm`, sorted: what an override may replace.
-pub fn names(orm: Orm) -> Vec<String> {
+pub(crate) fn names(orm: Orm) -> Vec<String> {
     let mut names: Vec<String> = target_sources(orm)
         .into_iter()
         .map(|(name, _)| name)
@@ -142,7 +142,7 @@ pub fn names(orm: Orm) -> Vec<String> {
 }
 
 /// The embedded source of the template `name` for `orm` (its overlay's, when it has one).
-pub fn embedded(orm: Orm, name: &str) -> Option<&'static str> {
+pub(crate) fn embedded(orm: Orm, name: &str) -> Option<&'static str> {
     target_sources(orm)
         .into_iter()
         .find(|(n, _)| n == name)
@@ -171,7 +171,7 @@ fn target_sources(orm: Orm) -> Vec<(String, &'static str)> {
 }
 
 /// Every embedded template, as `(path under templates/, source)`.
-pub fn sources() -> Vec<(&'static str, &'static str)> {
+pub(crate) fn sources() -> Vec<(&'static str, &'static str)> {
     let mut out = Vec::new();
     collect(&TEMPLATES, &mut out);
     out

@@ -22,7 +22,7 @@ use crate::project::{ProjectDir, SPEC};
 use crate::shorthand;
 use crate::validate::validate;
 
-pub fn run(args: &AddResourceArgs) -> Result<()> {
+pub(crate) fn run(args: &AddResourceArgs) -> Result<()> {
     let project = ProjectDir::open(&args.project)?;
     if project.model.resources.iter().any(|r| r.name == args.name) {
         return Err(Error::new(format!(

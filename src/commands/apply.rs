@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::evolve;
 use crate::project::{ProjectDir, SPEC};
 
-pub fn run(args: &ApplyArgs) -> Result<()> {
+pub(crate) fn run(args: &ApplyArgs) -> Result<()> {
     let project = ProjectDir::open(&args.project)?;
     let outcome = apply::plan(
         &project,
@@ -27,7 +27,7 @@ pub fn run(args: &ApplyArgs) -> Result<()> {
 
 /// Shows (`dry_run`) or writes the outcome of a change and tells the user what happened and
 /// what to run next; conflicts end it with exit status 3.
-pub fn finish(
+pub(crate) fn finish(
     project: &ProjectDir,
     outcome: &Outcome,
     dry_run: bool,

@@ -6,7 +6,7 @@ use clap::CommandFactory;
 
 use crate::cli::{Cli, CompletionsArgs};
 
-pub fn run(args: &CompletionsArgs) -> Result<()> {
+pub(crate) fn run(args: &CompletionsArgs) -> Result<()> {
     // Rendered in memory first: clap_complete panics when its writer fails (`| head`).
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut Cli::command(), "backendgen", &mut script);

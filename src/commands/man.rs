@@ -7,7 +7,7 @@ use clap::CommandFactory;
 use crate::cli::{Cli, ManArgs};
 use crate::error::Error;
 
-pub fn run(args: &ManArgs) -> Result<()> {
+pub(crate) fn run(args: &ManArgs) -> Result<()> {
     let backendgen = Cli::command();
     let page = match &args.command {
         None => backendgen,

@@ -21,7 +21,7 @@ use crate::spec_edit::set_scalars;
 use crate::validate::validate;
 use crate::write;
 
-pub fn run(args: &NewArgs) -> Result<()> {
+pub(crate) fn run(args: &NewArgs) -> Result<()> {
     let (source, text) = super::read_spec(args.spec.as_deref())?;
     let name = validate(&source, &text, Some(&args.name))?.name;
 

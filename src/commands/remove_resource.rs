@@ -15,7 +15,7 @@ use crate::inject;
 use crate::project::{ProjectDir, SPEC};
 use crate::validate::validate;
 
-pub fn run(args: &RemoveResourceArgs) -> Result<()> {
+pub(crate) fn run(args: &RemoveResourceArgs) -> Result<()> {
     let project = ProjectDir::open(&args.project)?;
     let Some(resource) = project
         .model

@@ -12,7 +12,7 @@ use crate::project::ProjectDir;
 use crate::render;
 use crate::write;
 
-pub fn run(command: &TemplatesCommand) -> Result<()> {
+pub(crate) fn run(command: &TemplatesCommand) -> Result<()> {
     match command {
         TemplatesCommand::List(args) => list(args),
         TemplatesCommand::Eject(args) => eject(args),
