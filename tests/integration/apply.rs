@@ -665,11 +665,11 @@ fn turning_events_on_creates_your_hooks_once_and_leaves_them_to_you() {
     fs::write(root.join("backendgen.yaml"), &with_events).unwrap();
     apply(&root)
         .success()
-        .stdout(predicate::str::contains("  created app/hooks/task.py\n"))
-        .stdout(predicate::str::contains(
+        .stderr(predicate::str::contains("  created app/hooks/task.py\n"))
+        .stderr(predicate::str::contains(
             "  created app/routers/events.py\n",
         ))
-        .stdout(predicate::str::contains("  created app/worker.py\n"));
+        .stderr(predicate::str::contains("  created app/worker.py\n"));
     assert!(read(&root, "app/main.py").contains("app.include_router(events.router)"));
     let base = read(&root, ".backendgen/base.json");
     assert!(
@@ -685,7 +685,7 @@ fn turning_events_on_creates_your_hooks_once_and_leaves_them_to_you() {
 
     // Events off: backendgen's files go, yours stays.
     fs::write(root.join("backendgen.yaml"), &spec).unwrap();
-    apply(&root).success().stdout(predicate::str::contains(
+    apply(&root).success().stderr(predicate::str::contains(
         "  deleted app/routers/events.py\n",
     ));
     assert!(!root.join("app/routers/events.py").exists());
@@ -704,5 +704,5 @@ fn turning_events_on_creates_your_hooks_once_and_leaves_them_to_you() {
     fs::write(root.join("backendgen.yaml"), &with_events).unwrap();
     apply(&root)
         .success()
-        .stdout(predicate::str::contains("  created app/hooks/task.py\n"));
+        .stderr(predicate::str::contains("  created app/hooks/task.py\n"));
 }
