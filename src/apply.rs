@@ -27,9 +27,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 
 use crate::base::{self, Base};
+use crate::error::Error;
 use crate::evolve;
 use crate::manifest::{self, Manifest};
 use crate::merge::{self, Merged};
@@ -47,7 +48,7 @@ const EDITED_IN_PLACE: &[&str] = &["app/main.py", "app/models/__init__.py", "REA
 
 /// What was done to one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Action {
+pub(crate) enum Action {
     Created,
     /// The new render, over a file the user had not changed.
     Changed,
@@ -72,7 +73,7 @@ impl fmt::Display for Action {
 
 /// Everything one apply does and leaves alone.
 #[derive(Debug, Default)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     pub changes: ChangeSet,
     /// Each file written or deleted, by path.
     pub actions: BTreeMap<String, Action>,
@@ -89,7 +90,7 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    pub fn conflicts(&self) -> Vec<String> {
+    pub(crate) fn conflicts(&self) -> Vec<String> {
         self.paths(Action::Conflict)
     }
 
@@ -101,12 +102,12 @@ impl Outcome {
             .collect()
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.changes.writes.is_empty() && self.changes.deletes.is_empty()
     }
 
     /// One line a file (`created app/models/project.py`), in path order, the base last.
-    pub fn summary(&self) -> Vec<String> {
+    pub(crate) fn summary(&self) -> Vec<String> {
         let (base, files): (Vec<_>, Vec<_>) = self
             .actions
             .iter()
@@ -126,7 +127,7 @@ impl Outcome {
     }
 
     /// What the user reads after the change is written (or, with `dry_run`, before).
-    pub fn report(&self, dry_run: bool) -> String {
+    pub(crate) fn report(&self, dry_run: bool) -> String {
         let mut out = String::new();
         if let Some(version) = &self.upgraded_from {
             out.push_str(&format!(
@@ -161,7 +162,7 @@ impl Outcome {
     }
 
     /// The commands to run next.
-    pub fn next_steps(&self) -> String {
+    pub(crate) fn next_steps(&self) -> String {
         let mut out = String::from("\nnext:\n");
         if !self.conflicts().is_empty() {
             out.push_str("  resolve the conflicts (see the markers)\n");
@@ -183,50 +184,35 @@ pub struct Conflicts {
 }
 
 /// The exit status of a change that left conflict markers.
-pub const CONFLICT_EXIT: u8 = 3;
+pub(crate) const CONFLICT_EXIT: u8 = crate::error::CONFLICT;
 
-impl fmt::Display for Conflicts {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.paths.len();
+impl From<Conflicts> for Error {
+    /// Not a failure (the change was made, or would be): a warning, with exit status 3.
+    fn from(conflicts: Conflicts) -> Self {
+        let n = conflicts.paths.len();
         let files = if n == 1 { "file" } else { "files" };
-        if self.written {
-            writeln!(
-                f,
-                "{n} {files} changed both by you and by backendgen in the same lines, written with both versions between `{}` and `{}`:",
-                merge::YOURS,
-                merge::BACKENDGEN
-            )?;
-        } else {
-            writeln!(
-                f,
-                "{n} {files} would be written with conflict markers (changed both by you and by backendgen in the same lines):"
-            )?;
-        }
-        for path in &self.paths {
-            writeln!(f, "  {path}")?;
-        }
-        if self.written {
-            write!(
-                f,
-                "  hint: in each, keep what you want of both sides and delete the marker lines; `backendgen apply` refuses to run while markers remain"
+        let (message, hint) = if conflicts.written {
+            (
+                format!(
+                    "{n} {files} changed both by you and by backendgen in the same lines, written with both versions between `{}` and `{}`:",
+                    merge::YOURS,
+                    merge::BACKENDGEN
+                ),
+                "in each, keep what you want of both sides and delete the marker lines; `backendgen apply` refuses to run while markers remain",
             )
         } else {
-            write!(
-                f,
-                "  hint: nothing was written; apply writes them, then resolve each hunk between the markers"
+            (
+                format!(
+                    "{n} {files} would be written with conflict markers (changed both by you and by backendgen in the same lines):"
+                ),
+                "nothing was written; apply writes them, then resolve each hunk between the markers",
             )
-        }
-    }
-}
-
-impl std::error::Error for Conflicts {}
-
-/// The exit status an error stands for: 3 for conflicts, else 1.
-pub fn exit_code(err: &anyhow::Error) -> u8 {
-    if err.downcast_ref::<Conflicts>().is_some() {
-        CONFLICT_EXIT
-    } else {
-        1
+        };
+        Error::new(message)
+            .with_places(conflicts.paths)
+            .with_hint(hint)
+            .with_code(CONFLICT_EXIT)
+            .warning()
     }
 }
 
@@ -245,7 +231,7 @@ struct Last {
 
 /// Computes what applying `spec_text` (valid, as `model`) to `project` changes. `force` lets a
 /// newly rendered file replace the user's own file at its path, keeping that as `FILE.orig`.
-pub fn plan(
+pub(crate) fn plan(
     project: &ProjectDir,
     spec_text: &str,
     model: &Project,
@@ -338,16 +324,14 @@ pub fn plan(
     }
     if !collisions.is_empty() {
         let n = collisions.len();
-        bail!(
-            "{n} file{} already exist{} with other content; nothing was written:\n{}\n  hint: move them away, or pass --force to overwrite them (each is kept as FILE.orig)",
+        return Err(Error::new(format!(
+            "{n} file{} already exist{} with other content; nothing was written:",
             if n == 1 { "" } else { "s" },
             if n == 1 { "s" } else { "" },
-            collisions
-                .iter()
-                .map(|c| format!("  {c}"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        );
+        ))
+        .with_places(collisions)
+        .with_hint("move them away, or pass --force to overwrite them (each is kept as FILE.orig)")
+        .into());
     }
 
     // Files no longer rendered.
@@ -406,16 +390,19 @@ pub fn plan(
 fn last_render(project: &ProjectDir, overrides: &Overrides) -> Result<Last> {
     if let Some(base) = Base::load(&project.root)? {
         if base::compare_versions(&base.version, base::VERSION).is_gt() {
-            bail!(
-                "this project was last rendered by backendgen {}, newer than this one ({}); nothing was written\n  hint: upgrade backendgen to {} or later",
+            return Err(Error::new(format!(
+                "this project was last rendered by backendgen {}, newer than this one ({}); nothing was written",
                 base.version,
-                base::VERSION,
-                base.version
-            );
+                base::VERSION
+            ))
+            .with_hint(format!("upgrade backendgen to {} or later", base.version))
+            .into());
         }
-        let model = validate(&format!("{} (spec)", base::PATH), &base.spec, None).context(
-            "the spec last applied no longer validates, so the change from it cannot be computed\n  hint: restore .backendgen/base.json from version control, or run the backendgen that wrote it",
-        )?;
+        let model = validate(&format!("{} (spec)", base::PATH), &base.spec, None).map_err(|problems| {
+            Error::from(problems)
+                .within("the spec last applied no longer validates, so the change from it cannot be computed")
+                .with_hint("restore .backendgen/base.json from version control, or run the backendgen that wrote it")
+        })?;
         return Ok(Last {
             model,
             written: base.files.keys().cloned().collect(),
@@ -427,18 +414,22 @@ fn last_render(project: &ProjectDir, overrides: &Overrides) -> Result<Last> {
 
     let manifest = Manifest::load(&project.root)?;
     if manifest.files.is_empty() {
-        bail!(
-            "{} has neither {} nor {}, so backendgen cannot tell its files from yours\n  hint: apply works on projects made by `backendgen new`; to start one from this spec, run `backendgen new NAME --spec {SPEC}` elsewhere",
+        return Err(Error::new(format!(
+            "{} has neither {} nor {}, so backendgen cannot tell its files from yours",
             project.root.display(),
             base::PATH,
             manifest::PATH
-        );
+        ))
+        .with_hint(format!("apply works on projects made by `backendgen new`; to start one from this spec, run `backendgen new NAME --spec {SPEC}` elsewhere"))
+        .into());
     }
     if !manifest.is_unmodified(SPEC, project.spec_text.as_bytes()) {
-        bail!(
-            "{SPEC} changed since backendgen last wrote it, and this project has no {} (it was made by an older backendgen), so the spec last applied is unknown; nothing was written\n  hint: put {SPEC} back as it was (e.g. `git stash`), run `backendgen apply` once to record the base, then make your change again",
+        return Err(Error::new(format!(
+            "{SPEC} changed since backendgen last wrote it, and this project has no {} (it was made by an older backendgen), so the spec last applied is unknown; nothing was written",
             base::PATH
-        );
+        ))
+        .with_hint(format!("put {SPEC} back as it was (e.g. `git stash`), run `backendgen apply` once to record the base, then make your change again"))
+        .into());
     }
     let old = Renderer::with_overrides(project.model.orm, overrides)?;
     let rendered: BTreeMap<String, String> =
@@ -470,10 +461,10 @@ fn last_render(project: &ProjectDir, overrides: &Overrides) -> Result<Last> {
 }
 
 /// Conflict markers left in the files at `paths` below `root`, as `path:line`.
-pub fn remaining_markers<'a>(
+pub(crate) fn remaining_markers<'a>(
     root: &Path,
     paths: impl IntoIterator<Item = &'a String>,
-) -> Result<Vec<String>> {
+) -> Vec<String> {
     let mut found = Vec::new();
     let paths: BTreeSet<&String> = paths.into_iter().collect();
     for path in paths {
@@ -486,26 +477,26 @@ pub fn remaining_markers<'a>(
             );
         }
     }
-    Ok(found)
+    found
 }
 
 fn refuse_markers<'a>(
     project: &ProjectDir,
     paths: impl IntoIterator<Item = &'a String>,
 ) -> Result<()> {
-    let found = remaining_markers(&project.root, paths)?;
+    let found = remaining_markers(&project.root, paths);
     if found.is_empty() {
         return Ok(());
     }
-    bail!(
-        "conflict markers remain in the project; nothing was written:\n{}\n  hint: resolve each hunk between `{}` and `{}` (keep what you want of both sides, delete the marker lines), then run this again",
-        found
-            .iter()
-            .map(|f| format!("  {f}"))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        merge::YOURS,
-        merge::BACKENDGEN
+    Err(
+        Error::new("conflict markers remain in the project; nothing was written:")
+            .with_places(found)
+            .with_hint(format!(
+                "resolve each hunk between `{}` and `{}` (keep what you want of both sides, delete the marker lines), then run this again",
+                merge::YOURS,
+                merge::BACKENDGEN
+            ))
+            .into(),
     )
 }
 

@@ -14,27 +14,28 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
+use crate::error::Error;
 use crate::plan::PlannedFile;
 
 pub const PATH: &str = ".backendgen/base.json";
 
 /// The version of this backendgen, as base files record it.
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+pub(crate) const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 const FORMAT: u32 = 1;
 
 /// The last render of a project.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Base {
+pub(crate) struct Base {
     /// The spec text that was applied.
-    pub spec: String,
+    pub(crate) spec: String,
     /// The backendgen that rendered it.
-    pub version: String,
+    pub(crate) version: String,
     /// Relative path -> the text rendered there.
-    pub files: BTreeMap<String, String>,
+    pub(crate) files: BTreeMap<String, String>,
 }
 
 /// The file as it is stored.
@@ -48,7 +49,7 @@ struct Stored {
 }
 
 /// Whether `apply` merges the file at `path` (and the base records it).
-pub fn is_merged(path: &str) -> bool {
+pub(crate) fn is_merged(path: &str) -> bool {
     !is_user_file(path)
         && path != crate::project::SPEC
         && path != PATH
@@ -58,7 +59,7 @@ pub fn is_merged(path: &str) -> bool {
 
 /// Files backendgen writes once, for the user to own: the hooks of resources with events.
 /// `apply` creates one that is missing, and never changes or deletes one.
-pub fn is_user_file(path: &str) -> bool {
+pub(crate) fn is_user_file(path: &str) -> bool {
     path.starts_with("app/hooks/") && path != "app/hooks/__init__.py"
 }
 
@@ -68,7 +69,7 @@ fn lines(text: &str) -> Vec<String> {
 
 impl Base {
     /// The base of a render: the merged files among `files`.
-    pub fn of(spec: &str, files: &[PlannedFile]) -> Self {
+    pub(crate) fn of(spec: &str, files: &[PlannedFile]) -> Self {
         Base {
             spec: spec.to_owned(),
             version: VERSION.to_owned(),
@@ -81,7 +82,7 @@ impl Base {
     }
 
     /// The project's base, or None when it has none (made before `apply` existed).
-    pub fn load(project: &Path) -> Result<Option<Self>> {
+    pub(crate) fn load(project: &Path) -> Result<Option<Self>> {
         let path = project.join(PATH);
         let text = match fs::read_to_string(&path) {
             Ok(text) => text,
@@ -90,19 +91,24 @@ impl Base {
                 return Err(err).with_context(|| format!("failed to read {}", path.display()));
             }
         };
-        let stored: Stored = serde_json::from_str(&text).with_context(|| {
-            format!(
-                "{} is not a valid base file\n  hint: restore it from version control; backendgen merges every change against it",
+        let stored: Stored = serde_json::from_str(&text).map_err(|err| {
+            Error::new(format!(
+                "{} is not a valid base file: {err}",
                 path.display()
-            )
+            ))
+            .with_hint("restore it from version control; backendgen merges every change against it")
         })?;
         if stored.format != FORMAT {
-            bail!(
-                "{} has format {}, which this backendgen ({VERSION}) does not read\n  hint: use the backendgen that wrote it ({}) or a newer one",
+            return Err(Error::new(format!(
+                "{} has format {}, which this backendgen ({VERSION}) does not read",
                 path.display(),
-                stored.format,
+                stored.format
+            ))
+            .with_hint(format!(
+                "use the backendgen that wrote it ({}) or a newer one",
                 stored.backendgen
-            );
+            ))
+            .into());
         }
         Ok(Some(Base {
             spec: stored.spec.join("\n"),
@@ -116,7 +122,7 @@ impl Base {
     }
 
     /// The base as a file of the plan.
-    pub fn to_file(&self) -> PlannedFile {
+    pub(crate) fn to_file(&self) -> PlannedFile {
         let stored = Stored {
             format: FORMAT,
             backendgen: self.version.clone(),
@@ -138,7 +144,7 @@ impl Base {
 
 /// `Less` when `a` is an older version than `b` (`0.9.1` < `0.10.0`); versions that are not
 /// dotted numbers compare as text.
-pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
+pub(crate) fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
     let numbers = |v: &str| -> Option<Vec<u64>> {
         v.split(['.', '-', '+'])
             .take(3)

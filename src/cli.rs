@@ -13,6 +13,10 @@ use crate::spec::{Mode, Orm};
     about = "Generate an authenticated FastAPI CRUD backend from a YAML spec"
 )]
 pub struct Cli {
+    /// Print no messages (what was done, what to run next): only data on stdout, and
+    /// warnings and errors on stderr.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -48,6 +52,33 @@ pub enum Command {
     Templates(TemplatesCommand),
     /// Print the JSON Schema of the spec format, for editor completion.
     Schema,
+    /// Print the completion script of a shell.
+    ///
+    /// bash: `backendgen completions bash > ~/.local/share/bash-completion/completions/backendgen`;
+    /// zsh: `backendgen completions zsh > ~/.zfunc/_backendgen` (with ~/.zfunc in `fpath`);
+    /// fish: `backendgen completions fish > ~/.config/fish/completions/backendgen.fish`;
+    /// PowerShell: `backendgen completions powershell | Out-String | Invoke-Expression` in
+    /// your profile.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), of backendgen or of one of its commands.
+    ///
+    /// `backendgen man | man -l -` reads it; `backendgen man > backendgen.1` installs it
+    /// (e.g. in ~/.local/share/man/man1/).
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A command, for its own page (`backendgen-new(1)`); default: backendgen's page.
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -5,36 +5,14 @@
 //! the edit fails with a message naming the file and the anchor, instead of skipping. The files
 //! generated from the spec follow by `apply`, which merges instead of editing in place.
 
-use std::fmt;
+use crate::error::Error;
+
+/// The text after the edit, or an error naming the file and the anchor it lacks.
+type Edit = Result<String, Error>;
 
 /// An anchor an edit needs is missing from a file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MissingAnchor {
-    pub file: String,
-    pub anchor: String,
-    pub hint: String,
-}
-
-impl fmt::Display for MissingAnchor {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: cannot find `{}`\n  hint: {}",
-            self.file, self.anchor, self.hint
-        )
-    }
-}
-
-impl std::error::Error for MissingAnchor {}
-
-type Edit = Result<String, MissingAnchor>;
-
-fn missing(file: &str, anchor: &str, hint: &str) -> MissingAnchor {
-    MissingAnchor {
-        file: file.to_owned(),
-        anchor: anchor.to_owned(),
-        hint: hint.to_owned(),
-    }
+fn missing(file: &str, anchor: &str, hint: &str) -> Error {
+    Error::new(format!("{file}: cannot find `{anchor}`")).with_hint(hint)
 }
 
 fn lines(text: &str) -> Vec<&str> {
@@ -64,7 +42,7 @@ fn is_content(line: &str) -> bool {
     !trimmed.is_empty() && !trimmed.starts_with('#')
 }
 
-fn resources_block(lines: &[&str]) -> Result<ResourcesBlock, MissingAnchor> {
+fn resources_block(lines: &[&str]) -> Result<ResourcesBlock, Error> {
     const FILE: &str = "backendgen.yaml";
     let key = lines
         .iter()
@@ -109,7 +87,7 @@ fn resources_block(lines: &[&str]) -> Result<ResourcesBlock, MissingAnchor> {
 
 /// Appends a resource (its definition as spec text, indented from column 0 as the value of its
 /// name) to the `resources:` block, leaving every other line as it is.
-pub fn add_yaml_resource(spec: &str, name: &str, definition: &str) -> Edit {
+pub(crate) fn add_yaml_resource(spec: &str, name: &str, definition: &str) -> Edit {
     let lines = lines(spec);
     let block = resources_block(&lines)?;
     let pad = " ".repeat(block.indent);
@@ -133,7 +111,7 @@ pub fn add_yaml_resource(spec: &str, name: &str, definition: &str) -> Edit {
 
 /// Removes a resource's entry from the `resources:` block (its key line and everything indented
 /// under it).
-pub fn remove_yaml_resource(spec: &str, name: &str) -> Edit {
+pub(crate) fn remove_yaml_resource(spec: &str, name: &str) -> Edit {
     let lines = lines(spec);
     let block = resources_block(&lines)?;
     let key = format!("{name}:");
@@ -184,6 +162,6 @@ mod tests {
             "b",
             "fields: {}\n",
         );
-        assert!(flow.unwrap_err().hint.contains("block style"));
+        assert!(flow.unwrap_err().hint().unwrap().contains("block style"));
     }
 }

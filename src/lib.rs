@@ -8,41 +8,63 @@
 //! merged with the user's (`merge`, against the last render in `base`), and one migration for
 //! the tables (`evolve`).
 
-pub mod apply;
+pub(crate) mod apply;
 pub mod base;
 pub mod cli;
-pub mod commands;
+pub(crate) mod commands;
+// A few pedantic lints `context` and `validate` still break, allowed for them alone until
+// they are next reworked. `context` stays `pub` until its unused migration helpers (`Step`,
+// `revision`, `tables_phrase`) are used or removed: `pub(crate)` reports them as dead code.
+#[allow(
+    clippy::float_cmp,
+    clippy::inconsistent_struct_constructor,
+    clippy::semicolon_if_nothing_returned,
+    clippy::struct_field_names
+)]
 pub mod context;
+pub mod error;
 pub mod evolve;
-pub mod inject;
-pub mod locate;
+pub(crate) mod inject;
+pub(crate) mod locate;
 pub mod manifest;
-pub mod merge;
-pub mod migrations;
+pub(crate) mod merge;
+pub(crate) mod migrations;
 pub mod model;
-pub mod output;
-pub mod overrides;
+pub(crate) mod output;
+pub(crate) mod overrides;
 pub mod plan;
 pub mod problem;
-pub mod project;
-pub mod python;
-pub mod questions;
-pub mod render;
-pub mod shorthand;
+pub(crate) mod project;
+pub(crate) mod python;
+pub(crate) mod questions;
+pub(crate) mod render;
+pub(crate) mod shorthand;
 pub mod spec;
 pub mod spec_edit;
 pub mod target;
-pub mod types;
+pub(crate) mod types;
+#[allow(
+    clippy::manual_string_new,
+    clippy::redundant_closure_for_method_calls,
+    clippy::semicolon_if_nothing_returned
+)]
 pub mod validate;
 pub mod write;
+
+pub(crate) use output::{out, outln, say, sayln};
 
 /// The spec `backendgen new` uses when no `--spec` is given: the tasks API.
 pub const DEFAULT_SPEC: &str = include_str!("../examples/tasks.yaml");
 
-/// Runs one parsed command line.
-pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
-    command(cli)?;
-    output::flush()
+/// Runs one parsed command line. Data goes to stdout, messages to stderr; the error is what
+/// `main` prints, with its exit status.
+pub fn run(cli: cli::Cli) -> Result<(), error::Error> {
+    output::set_quiet(cli.quiet);
+    match command(cli).and_then(|()| output::flush()) {
+        // The reader of stdout stopped reading (`| head`): nothing more to say.
+        Err(err) if output::is_closed_pipe(&err) => Ok(()),
+        result => result.map_err(error::Error::from),
+    }
 }
 
 fn command(cli: cli::Cli) -> anyhow::Result<()> {
@@ -57,5 +79,7 @@ fn command(cli: cli::Cli) -> anyhow::Result<()> {
             crate::out!("{}", spec::json_schema());
             Ok(())
         }
+        cli::Command::Completions(args) => commands::completions::run(&args),
+        cli::Command::Man(args) => commands::man::run(&args),
     }
 }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
-pub struct Locator {
+pub(crate) struct Locator {
     keys: HashMap<String, (usize, usize)>,
     scalars: HashMap<String, (usize, usize)>,
     mappings: HashMap<String, MappingPlace>,
@@ -16,7 +16,7 @@ pub struct Locator {
 
 /// Where a mapping stands. Positions are character indices into the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MappingPlace {
+pub(crate) struct MappingPlace {
     /// Where it starts: its `{` in flow style, its first key in block style.
     pub start: usize,
     /// Where its last value ends, when it has one (meaningful in flow style).
@@ -37,7 +37,7 @@ enum Frame {
 }
 
 impl Locator {
-    pub fn new(text: &str) -> Self {
+    pub(crate) fn new(text: &str) -> Self {
         let mut keys = HashMap::new();
         let mut scalars = HashMap::new();
         let mut mappings = HashMap::new();
@@ -130,23 +130,23 @@ impl Locator {
     }
 
     /// Where the key of `path` stands (line and column, 1-based), exactly: no enclosing key.
-    pub fn key(&self, path: &str) -> Option<(usize, usize)> {
+    pub(crate) fn key(&self, path: &str) -> Option<(usize, usize)> {
         self.keys.get(path).copied()
     }
 
     /// Where the scalar value of `path` stands: its first and past-the-end character indices
     /// (equal for an empty value, which stands at its key's `:`).
-    pub fn scalar(&self, path: &str) -> Option<(usize, usize)> {
+    pub(crate) fn scalar(&self, path: &str) -> Option<(usize, usize)> {
         self.scalars.get(path).copied()
     }
 
     /// Where the mapping at `path` stands (`""` for the document's top level).
-    pub fn mapping(&self, path: &str) -> Option<MappingPlace> {
+    pub(crate) fn mapping(&self, path: &str) -> Option<MappingPlace> {
         self.mappings.get(path).copied()
     }
 
     /// The place of `path`, or of its nearest enclosing key that was found.
-    pub fn find(&self, path: &str) -> Option<(usize, usize)> {
+    pub(crate) fn find(&self, path: &str) -> Option<(usize, usize)> {
         let mut path = path;
         loop {
             if let Some(place) = self.keys.get(path) {

@@ -9,16 +9,17 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::error::Error;
 use crate::plan::PlannedFile;
 
-pub const PATH: &str = ".backendgen/manifest.json";
+pub(crate) const PATH: &str = ".backendgen/manifest.json";
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
     /// The manifest format's version.
-    pub version: u32,
+    pub(crate) version: u32,
     /// Relative path -> SHA-256 (hex) of the contents backendgen last wrote there.
-    pub files: BTreeMap<String, String>,
+    pub(crate) files: BTreeMap<String, String>,
 }
 
 impl Manifest {
@@ -31,14 +32,13 @@ impl Manifest {
 
     /// Reads the project's manifest; a project without one gets an empty manifest, so that every
     /// existing file counts as the user's.
-    pub fn load(project: &Path) -> Result<Self> {
+    pub(crate) fn load(project: &Path) -> Result<Self> {
         let path = project.join(PATH);
         match fs::read_to_string(&path) {
-            Ok(text) => serde_json::from_str(&text).with_context(|| {
-                format!(
-                    "{} is not a valid manifest; restore it from version control",
-                    path.display()
-                )
+            Ok(text) => serde_json::from_str(&text).map_err(|err| {
+                Error::new(format!("{} is not a valid manifest: {err}", path.display()))
+                    .with_hint("restore it from version control")
+                    .into()
             }),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Manifest::new()),
             Err(err) => Err(err).with_context(|| format!("failed to read {}", path.display())),
@@ -54,7 +54,7 @@ impl Manifest {
     }
 
     /// Whether `contents` is exactly what backendgen last wrote at `path`.
-    pub fn is_unmodified(&self, path: &str, contents: &[u8]) -> bool {
+    pub(crate) fn is_unmodified(&self, path: &str, contents: &[u8]) -> bool {
         self.files.get(path).is_some_and(|h| *h == hash(contents))
     }
 
@@ -70,7 +70,7 @@ impl Manifest {
     }
 }
 
-pub fn hash(contents: impl AsRef<[u8]>) -> String {
+pub(crate) fn hash(contents: impl AsRef<[u8]>) -> String {
     Sha256::digest(contents.as_ref())
         .iter()
         .map(|b| format!("{b:02x}"))

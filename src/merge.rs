@@ -5,23 +5,25 @@
 use diffy::{ConflictStyle, IncompleteHunkStyle, MergeOptions};
 
 /// The first line of a conflicting hunk: the lines on disk follow it.
-pub const YOURS: &str = "<<<<<<< yours";
-/// The line between the two sides of a conflicting hunk.
-pub const SEPARATOR: &str = "=======";
+pub(crate) const YOURS: &str = "<<<<<<< yours";
+/// The line between the two sides of a conflicting hunk (written by diffy).
+#[cfg(test)]
+pub(crate) const SEPARATOR: &str = "=======";
 /// The last line of a conflicting hunk: backendgen's lines come before it.
-pub const BACKENDGEN: &str = ">>>>>>> backendgen";
+pub(crate) const BACKENDGEN: &str = ">>>>>>> backendgen";
 
 /// The outcome of merging one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Merged {
+pub(crate) enum Merged {
     /// Every change fitted: the merged text.
     Clean(String),
     /// Some hunks changed on both sides: the text with those hunks between markers.
     Conflict(String),
 }
 
+#[cfg(test)]
 impl Merged {
-    pub fn text(&self) -> &str {
+    pub(crate) fn text(&self) -> &str {
         match self {
             Merged::Clean(text) | Merged::Conflict(text) => text,
         }
@@ -32,7 +34,7 @@ impl Merged {
 ///
 /// None of the three may hold a line that looks like a conflict marker (see `markers`): the
 /// caller checks `yours`, and the markers diffy writes are relabelled by their exact lines.
-pub fn three_way(base: &str, yours: &str, theirs: &str) -> Merged {
+pub(crate) fn three_way(base: &str, yours: &str, theirs: &str) -> Merged {
     let mut options = MergeOptions::new();
     options
         .set_conflict_style(ConflictStyle::Merge)
@@ -56,7 +58,7 @@ fn relabel(text: &str) -> String {
 
 /// The 1-based numbers of the lines in `text` that open or close a conflicting hunk (ours, or
 /// any tool's: `<<<<<<< ` and `>>>>>>> ` lines).
-pub fn markers(text: &str) -> Vec<usize> {
+pub(crate) fn markers(text: &str) -> Vec<usize> {
     text.lines()
         .enumerate()
         .filter(|(_, line)| is_marker(line))

@@ -5,22 +5,24 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
-pub const VERSIONS: &str = "alembic/versions";
+use crate::error::Error;
+
+pub(crate) const VERSIONS: &str = "alembic/versions";
 
 /// Alembic keeps revision ids in a VARCHAR(32) column.
 const MAX_REVISION_ID: usize = 32;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Revision {
+pub(crate) struct Revision {
     pub id: String,
     pub down: Vec<String>,
     pub file: String,
 }
 
 /// Every revision in `alembic/versions/`, sorted by file name.
-pub fn revisions(project: &Path) -> Result<Vec<Revision>> {
+pub(crate) fn revisions(project: &Path) -> Result<Vec<Revision>> {
     let dir = project.join(VERSIONS);
     let mut revisions = Vec::new();
     let entries =
@@ -92,7 +94,7 @@ fn quoted(text: &str) -> Vec<String> {
 }
 
 /// The single head of the history; several heads (or none) is the user's to resolve first.
-pub fn head(revisions: &[Revision]) -> Result<String> {
+pub(crate) fn head(revisions: &[Revision]) -> Result<String> {
     let downs: BTreeSet<&str> = revisions
         .iter()
         .flat_map(|r| r.down.iter().map(String::as_str))
@@ -103,26 +105,32 @@ pub fn head(revisions: &[Revision]) -> Result<String> {
         .collect();
     match heads.as_slice() {
         [one] => Ok(one.id.clone()),
-        [] => bail!(
-            "{VERSIONS} holds no migration to build on\n  hint: a project made by `backendgen new` starts with 0001_initial.py; restore it"
+        [] => Err(
+            Error::new(format!("{VERSIONS} holds no migration to build on"))
+                .with_hint(
+                    "a project made by `backendgen new` starts with 0001_initial.py; restore it",
+                )
+                .into(),
         ),
         many => {
             let list: Vec<String> = many
                 .iter()
                 .map(|r| format!("{} ({})", r.id, r.file))
                 .collect();
-            bail!(
-                "the migrations have {} heads: {}\n  hint: run `uv run alembic merge heads -m \"merge\"` first, then try again",
+            Err(Error::new(format!(
+                "the migrations have {} heads: {}",
                 many.len(),
                 list.join(", ")
-            )
+            ))
+            .with_hint("run `uv run alembic merge heads -m \"merge\"` first, then try again")
+            .into())
         }
     }
 }
 
 /// The next revision's id and file name for a name like `add_projects`: `0003_add_projects` and
 /// `alembic/versions/0003_add_projects.py`.
-pub fn next(revisions: &[Revision], name: &str) -> (String, String) {
+pub(crate) fn next(revisions: &[Revision], name: &str) -> (String, String) {
     let highest = revisions
         .iter()
         .filter_map(|r| {

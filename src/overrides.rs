@@ -9,10 +9,12 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
+
+use crate::error::Error;
 
 /// Where a project keeps its overrides, relative to its root.
-pub const DIR: &str = ".backendgen/templates";
+pub(crate) const DIR: &str = ".backendgen/templates";
 
 /// The overrides of one project: template name -> source.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -44,10 +46,12 @@ impl Overrides {
             if name.split('/').any(|part| part.starts_with('.')) {
                 continue;
             }
-            if !name.ends_with(".tera") {
-                bail!(
-                    "{DIR}/{name} is not a template: every override ends in .tera\n  hint: `backendgen templates list` shows the names it can replace"
-                );
+            if Path::new(&name).extension().is_none_or(|ext| ext != "tera") {
+                return Err(Error::new(format!(
+                    "{DIR}/{name} is not a template: every override ends in .tera"
+                ))
+                .with_hint("`backendgen templates list` shows the names it can replace")
+                .into());
             }
             let text = fs::read_to_string(entry.path())
                 .with_context(|| format!("failed to read {DIR}/{name}"))?;

@@ -4,6 +4,7 @@ use anyhow::Result;
 
 use crate::base::Base;
 use crate::context;
+use crate::error::Error;
 use crate::model::{Project, Resource};
 use crate::render::{Renderer, Scope};
 
@@ -35,13 +36,13 @@ impl Plan {
 }
 
 /// The JSON Schema of the spec format, kept in every project for editors.
-pub const SCHEMA_PATH: &str = ".backendgen/schema.json";
+pub(crate) const SCHEMA_PATH: &str = ".backendgen/schema.json";
 
 /// The comment that points YAML language servers (VS Code, JetBrains, Neovim) at the schema.
-pub const SCHEMA_COMMENT: &str = "# yaml-language-server: $schema=.backendgen/schema.json";
+pub(crate) const SCHEMA_COMMENT: &str = "# yaml-language-server: $schema=.backendgen/schema.json";
 
 /// The spec with the schema comment as its first line (once).
-pub fn with_schema_comment(spec_text: &str) -> String {
+pub(crate) fn with_schema_comment(spec_text: &str) -> String {
     if spec_text.lines().any(|l| l.trim() == SCHEMA_COMMENT) {
         spec_text.to_owned()
     } else {
@@ -56,7 +57,11 @@ pub fn project(project: &Project, spec_text: &str) -> Result<Plan> {
 }
 
 /// `project`, with the templates of `renderer` (a project's overrides, say).
-pub fn project_with(renderer: &Renderer, project: &Project, spec_text: &str) -> Result<Plan> {
+pub(crate) fn project_with(
+    renderer: &Renderer,
+    project: &Project,
+    spec_text: &str,
+) -> Result<Plan> {
     let mut files = render(renderer, project, spec_text)?;
     let spec = with_schema_comment(spec_text);
     files.push(Base::of(&spec, &files).to_file());
@@ -66,7 +71,11 @@ pub fn project_with(renderer: &Renderer, project: &Project, spec_text: &str) -> 
 
 /// Every file the templates render for `project`, sorted by path, with `spec_text` as its
 /// `backendgen.yaml`; no base.
-pub fn render(renderer: &Renderer, project: &Project, spec_text: &str) -> Result<Vec<PlannedFile>> {
+pub(crate) fn render(
+    renderer: &Renderer,
+    project: &Project,
+    spec_text: &str,
+) -> Result<Vec<PlannedFile>> {
     let mut files = Vec::new();
     let project_context = context::project(project);
     for (template, output) in renderer.templates(Scope::Project) {
@@ -110,16 +119,18 @@ pub fn render(renderer: &Renderer, project: &Project, spec_text: &str) -> Result
     files.sort_by(|a, b| a.path.cmp(&b.path));
     // Two templates must never write one path: the second would silently replace the first.
     if let Some(pair) = files.windows(2).find(|pair| pair[0].path == pair[1].path) {
-        anyhow::bail!(
-            "two generated files would both be {}; rename the resource that causes it",
+        return Err(Error::new(format!(
+            "two generated files would both be {}",
             pair[0].path
-        );
+        ))
+        .with_hint("rename the resource that causes it")
+        .into());
     }
     Ok(files)
 }
 
 /// The files of one resource (model, schemas, service, router, tests), as `new` renders them.
-pub fn resource_files(
+pub(crate) fn resource_files(
     renderer: &Renderer,
     project: &Project,
     resource: &Resource,

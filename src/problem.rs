@@ -24,26 +24,37 @@ impl Problem {
         }
     }
 
+    #[must_use]
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 
+    #[must_use]
     pub fn at(mut self, line: usize, column: usize) -> Self {
         self.location = Some((line, column));
         self
     }
 }
 
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Problem {
+    /// The place and the message, `5:7: resources.task.fields.class: ...`, without the hint.
+    pub(crate) fn without_hint(&self) -> String {
+        let mut out = String::new();
         if let Some((line, column)) = self.location {
-            write!(f, "{line}:{column}: ")?;
+            out.push_str(&format!("{line}:{column}: "));
         }
         if !self.path.is_empty() {
-            write!(f, "{}: ", self.path)?;
+            out.push_str(&format!("{}: ", self.path));
         }
-        write!(f, "{}", self.message)?;
+        out.push_str(&self.message);
+        out
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.without_hint())?;
         if let Some(hint) = &self.hint {
             write!(f, "\n  hint: {hint}")?;
         }
@@ -52,7 +63,7 @@ impl fmt::Display for Problem {
 }
 
 /// Every problem found in one spec, in the order of the spec. This is the error `validate`
-/// returns; its `Display` is what the user reads.
+/// returns; the user reads it as an `Error` (`From<Problems>`), which its `Display` is too.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problems {
     /// The file the spec came from, as the user named it (`<embedded>` for the default).
@@ -62,13 +73,7 @@ pub struct Problems {
 
 impl fmt::Display for Problems {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let count = self.problems.len();
-        let noun = if count == 1 { "problem" } else { "problems" };
-        writeln!(f, "{} has {count} {noun}:", self.source)?;
-        for problem in &self.problems {
-            writeln!(f, "- {}", problem.to_string().replace('\n', "\n  "))?;
-        }
-        Ok(())
+        crate::error::Error::from(self.clone()).fmt(f)
     }
 }
 
@@ -77,7 +82,7 @@ impl std::error::Error for Problems {}
 impl Problems {
     /// The problems of the spec `text` (from `source`), each at its line and column when its
     /// path is found there and it has none yet.
-    pub fn located(source: &str, text: &str, problems: Vec<Problem>) -> Problems {
+    pub(crate) fn located(source: &str, text: &str, problems: Vec<Problem>) -> Problems {
         let locator = crate::locate::Locator::new(text);
         let problems = problems
             .into_iter()
@@ -94,7 +99,10 @@ impl Problems {
 }
 
 /// The closest of `candidates` to `word`, when it is close enough to be what was meant.
-pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn nearest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))

@@ -5,17 +5,18 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use similar::TextDiff;
 
+use crate::error::Error;
 use crate::model::Project;
 use crate::plan::PlannedFile;
 use crate::validate::validate;
 use crate::write;
 
-pub const SPEC: &str = "backendgen.yaml";
+pub(crate) const SPEC: &str = "backendgen.yaml";
 
-pub struct ProjectDir {
+pub(crate) struct ProjectDir {
     pub root: PathBuf,
     pub spec_text: String,
     pub model: Project,
@@ -23,19 +24,19 @@ pub struct ProjectDir {
 
 impl ProjectDir {
     /// Opens the project whose `backendgen.yaml` is in `dir`; its spec must be valid.
-    pub fn open(dir: &Path) -> Result<Self> {
+    pub(crate) fn open(dir: &Path) -> Result<Self> {
         let spec_path = dir.join(SPEC);
         if !dir.is_dir() {
-            bail!(
-                "{} is not a folder\n  hint: pass --project DIR, the folder of a project made by `backendgen new`",
-                dir.display()
-            );
+            return Err(Error::new(format!("{} is not a folder", dir.display()))
+                .with_hint("pass --project DIR, the folder of a project made by `backendgen new`")
+                .into());
         }
         if !spec_path.is_file() {
-            bail!(
-                "{} has no {SPEC}\n  hint: run this inside a project made by `backendgen new`, or pass --project DIR",
-                dir.display()
-            );
+            return Err(Error::new(format!("{} has no {SPEC}", dir.display()))
+                .with_hint(
+                    "run this inside a project made by `backendgen new`, or pass --project DIR",
+                )
+                .into());
         }
         let spec_text = fs::read_to_string(&spec_path)
             .with_context(|| format!("failed to read {}", spec_path.display()))?;
@@ -48,7 +49,7 @@ impl ProjectDir {
     }
 
     /// The text of a project file, or None when it does not exist.
-    pub fn read(&self, path: &str) -> Result<Option<String>> {
+    pub(crate) fn read(&self, path: &str) -> Result<Option<String>> {
         let full = self.root.join(path);
         match fs::read_to_string(&full) {
             Ok(text) => Ok(Some(text)),
@@ -56,27 +57,17 @@ impl ProjectDir {
             Err(err) => Err(err).with_context(|| format!("failed to read {}", full.display())),
         }
     }
-
-    /// The text of a project file that must exist.
-    pub fn require(&self, path: &str) -> Result<String> {
-        self.read(path)?.with_context(|| {
-            format!(
-                "{path} is missing from {}\n  hint: restore it from version control",
-                self.root.display()
-            )
-        })
-    }
 }
 
 /// What a command will do to a project: files to write (new or changed) and files to delete.
 #[derive(Debug, Default)]
-pub struct ChangeSet {
+pub(crate) struct ChangeSet {
     pub writes: Vec<PlannedFile>,
     pub deletes: Vec<String>,
 }
 
 impl ChangeSet {
-    pub fn write(&mut self, path: &str, contents: String) {
+    pub(crate) fn write(&mut self, path: &str, contents: String) {
         self.writes.retain(|f| f.path != path);
         self.writes.push(PlannedFile {
             path: path.to_owned(),
@@ -86,7 +77,7 @@ impl ChangeSet {
 
     /// A unified diff of every change against the project as it is on disk, in path order.
     /// The base file is left out: it only records the render the other changes come from.
-    pub fn diff(&self, project: &ProjectDir) -> Result<String> {
+    pub(crate) fn diff(&self, project: &ProjectDir) -> Result<String> {
         let mut out = String::new();
         let mut writes: Vec<&PlannedFile> = self
             .writes
@@ -107,7 +98,7 @@ impl ChangeSet {
         Ok(out)
     }
 
-    pub fn apply(&self, project: &ProjectDir) -> Result<()> {
+    pub(crate) fn apply(&self, project: &ProjectDir) -> Result<()> {
         write::apply(&project.root, &self.writes, &self.deletes)
     }
 }

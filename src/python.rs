@@ -2,10 +2,10 @@
 //! passes `ruff format --check` without running ruff at generation time.
 
 /// The line length of generated projects (ruff's default, set in their pyproject.toml too).
-pub const LINE_LENGTH: usize = 88;
+pub(crate) const LINE_LENGTH: usize = 88;
 
 /// A Python string literal in double quotes, as ruff format writes it.
-pub fn string(value: &str) -> String {
+pub(crate) fn string(value: &str) -> String {
     // ruff keeps double quotes unless that would need more escapes than single quotes.
     let quote = if value.matches('"').count() > value.matches('\'').count() {
         '\''
@@ -34,7 +34,7 @@ pub fn string(value: &str) -> String {
 
 /// `head` then a string, on one line when it fits, else as parenthesized implicit
 /// concatenation of chunks split at spaces (ruff format neither splits nor joins those).
-pub fn long_string(indent: usize, head: &str, value: &str, suffix: &str) -> String {
+pub(crate) fn long_string(indent: usize, head: &str, value: &str, suffix: &str) -> String {
     let pad = " ".repeat(indent);
     let line = format!("{pad}{head}{}{suffix}", string(value));
     if line.chars().count() <= LINE_LENGTH {
@@ -62,7 +62,7 @@ pub fn long_string(indent: usize, head: &str, value: &str, suffix: &str) -> Stri
 }
 
 /// A TOML basic string (double quotes, backslash escapes).
-pub fn toml_string(value: &str) -> String {
+pub(crate) fn toml_string(value: &str) -> String {
     let mut out = String::from("\"");
     for c in value.chars() {
         match c {
@@ -83,7 +83,7 @@ pub fn toml_string(value: &str) -> String {
 ///
 /// `indent` is in spaces; `head` is what comes before the call (`title: str = `), `suffix` what
 /// follows it (`,` for an item of an enclosing call).
-pub fn call(indent: usize, head: &str, func: &str, args: &[String], suffix: &str) -> String {
+pub(crate) fn call(indent: usize, head: &str, func: &str, args: &[String], suffix: &str) -> String {
     let pad = " ".repeat(indent);
     let joined = args.join(", ");
     let one_line = format!("{pad}{head}{func}({joined}){suffix}");
@@ -107,12 +107,12 @@ pub fn call(indent: usize, head: &str, func: &str, args: &[String], suffix: &str
 
 /// Whether `declaration` writes a `Field(...)` call for these arguments (so the module imports
 /// `Field`).
-pub fn calls_field(args: &[String]) -> bool {
+pub(crate) fn calls_field(args: &[String]) -> bool {
     !matches!(args, [] | [_]) || args.first().is_some_and(|a| !a.starts_with("default="))
 }
 
 /// `    name: type = Field(args)`, or `= value` when the only argument is the default.
-pub fn declaration(name: &str, annotation: &str, args: &[String]) -> String {
+pub(crate) fn declaration(name: &str, annotation: &str, args: &[String]) -> String {
     let head = format!("{name}: {annotation}");
     match args {
         [] => format!("    {head}"),
@@ -309,7 +309,7 @@ fn exploded(head: &str, open: &str, items: &[String], close: &str) -> String {
 }
 
 /// `from module import a, b`, exploded one name a line when it does not fit.
-pub fn from_import(module: &str, names: &[String]) -> String {
+pub(crate) fn from_import(module: &str, names: &[String]) -> String {
     let head = format!("from {module} import ");
     let line = format!("{head}{}", names.join(", "));
     if line.chars().count() <= LINE_LENGTH {
@@ -319,7 +319,7 @@ pub fn from_import(module: &str, names: &[String]) -> String {
 }
 
 /// A list literal of strings, as ruff format lays it out after `head` (e.g. `__all__ = `).
-pub fn string_list(head: &str, items: &[String]) -> String {
+pub(crate) fn string_list(head: &str, items: &[String]) -> String {
     let quoted: Vec<String> = items.iter().map(|i| string(i)).collect();
     exploding(head, "[", &quoted.join(", "), &quoted, "]")
 }
@@ -327,13 +327,13 @@ pub fn string_list(head: &str, items: &[String]) -> String {
 /// A list literal of strings after `head`, one a line whatever its length (ruff keeps it so, by
 /// its trailing comma): a list that grows with the spec, so that a merge adding to it touches
 /// only its own lines.
-pub fn string_list_exploded(head: &str, items: &[String]) -> String {
+pub(crate) fn string_list_exploded(head: &str, items: &[String]) -> String {
     let quoted: Vec<String> = items.iter().map(|i| string(i)).collect();
     exploded(head, "[", &quoted, "]")
 }
 
 /// A tuple literal of strings (`("a",)` for one), after `head`.
-pub fn string_tuple(head: &str, items: &[String]) -> String {
+pub(crate) fn string_tuple(head: &str, items: &[String]) -> String {
     let quoted: Vec<String> = items.iter().map(|i| string(i)).collect();
     let inline = if quoted.len() == 1 {
         format!("{},", quoted[0])
@@ -344,14 +344,14 @@ pub fn string_tuple(head: &str, items: &[String]) -> String {
 }
 
 /// A set literal of strings (`{"a", "b"}`) between `head` and `tail`, on one line.
-pub fn string_set(head: &str, items: &[String], tail: &str) -> String {
+pub(crate) fn string_set(head: &str, items: &[String], tail: &str) -> String {
     let quoted: Vec<String> = items.iter().map(|i| string(i)).collect();
     format!("{head}{{{}}}{tail}", quoted.join(", "))
 }
 
 /// isort's order of imported names (and ruff's for `__all__`): CONSTANTS, then Classes, then
 /// everything else, each in natural order.
-pub fn member_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+pub(crate) fn member_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     fn kind(name: &str) -> u8 {
         if name.len() > 1 && name.chars().all(|c| !c.is_lowercase()) {
             0
@@ -365,7 +365,7 @@ pub fn member_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 /// Compares with digit runs as numbers (`thing2` < `thing10`), as isort does.
-pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+pub(crate) fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     fn chunks(s: &str) -> Vec<(bool, String)> {
         let mut out: Vec<(bool, String)> = Vec::new();
         for c in s.chars() {

@@ -19,7 +19,7 @@ use crate::spec::{DefaultAccess, Mode, Orm};
 
 /// What one source (the command line, or the spec) says; `None` where it says nothing.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Stated {
+pub(crate) struct Stated {
     pub orm: Option<Orm>,
     pub mode: Option<Mode>,
     pub default_access: Option<DefaultAccess>,
@@ -27,7 +27,7 @@ pub struct Stated {
 
 impl Stated {
     /// What a spec's text states; a key that is missing, empty or unreadable states nothing.
-    pub fn in_spec(text: &str) -> Stated {
+    pub(crate) fn in_spec(text: &str) -> Stated {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let root: Value = serde_yaml::from_str(text).unwrap_or_default();
         fn at<T: DeserializeOwned>(root: &Value, section: &str, key: &str) -> Option<T> {
@@ -44,7 +44,7 @@ impl Stated {
 
 /// What the project is generated as.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Choices {
+pub(crate) struct Choices {
     pub orm: Orm,
     pub mode: Mode,
     pub default_access: DefaultAccess,
@@ -52,20 +52,20 @@ pub struct Choices {
 
 /// One question: its prompt and answers, and the answer preselected.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Question<'a> {
+pub(crate) struct Question<'a> {
     pub prompt: &'a str,
     pub answers: Vec<&'a str>,
     pub default: usize,
 }
 
 /// Whoever answers the questions.
-pub trait Ask {
+pub(crate) trait Ask {
     /// The index of the chosen answer.
     fn select(&mut self, question: &Question) -> Result<usize>;
 }
 
 /// The person at the terminal: arrow keys and Enter choose; Esc or `q` cancels.
-pub struct Terminal;
+pub(crate) struct Terminal;
 
 impl Ask for Terminal {
     fn select(&mut self, question: &Question) -> Result<usize> {
@@ -83,7 +83,7 @@ impl Ask for Terminal {
 
 /// Whether `new` may ask: on a terminal (stdin to answer, stdout to show the question), and
 /// not told `--yes`.
-pub fn may_ask(yes: bool) -> bool {
+pub(crate) fn may_ask(yes: bool) -> bool {
     should_ask(
         yes,
         std::io::stdin().is_terminal(),
@@ -95,13 +95,17 @@ fn should_ask(yes: bool, stdin_is_terminal: bool, stdout_is_terminal: bool) -> b
     !yes && stdin_is_terminal && stdout_is_terminal
 }
 
-pub const ORM_PROMPT: &str = "ORM of the generated code";
-pub const MODE_PROMPT: &str = "Async or sync code";
-pub const ACCESS_PROMPT: &str = "Default access to routes";
+pub(crate) const ORM_PROMPT: &str = "ORM of the generated code";
+pub(crate) const MODE_PROMPT: &str = "Async or sync code";
+pub(crate) const ACCESS_PROMPT: &str = "Default access to routes";
 
 /// Each choice from the flags, else the spec, else an answer from `ask` (when there is one to
 /// ask), else its default.
-pub fn decide(flags: Stated, spec: Stated, mut ask: Option<&mut dyn Ask>) -> Result<Choices> {
+pub(crate) fn decide(
+    flags: Stated,
+    spec: Stated,
+    mut ask: Option<&mut dyn Ask>,
+) -> Result<Choices> {
     Ok(Choices {
         orm: choose(
             flags.orm.or(spec.orm),

@@ -8,12 +8,13 @@
 //! common file of the same path. An overlay that changes only parts of a file extends the common
 //! one, reachable as `common/<path>`, and overrides its blocks.
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Result, anyhow};
 use include_dir::{Dir, include_dir};
 use std::collections::{BTreeMap, BTreeSet};
 
 use tera::{Context, ErrorKind, Tera};
 
+use crate::error::Error;
 use crate::overrides::Overrides;
 use crate::problem::nearest;
 use crate::spec::Orm;
@@ -58,10 +59,12 @@ impl Renderer {
                             "`backendgen templates list` shows the names it can replace".to_owned()
                         }
                     };
-                    bail!(
-                        "{} replaces no template of backendgen\n  hint: {hint}",
+                    return Err(Error::new(format!(
+                        "{} replaces no template of backendgen",
                         Overrides::path_of(name)
-                    );
+                    ))
+                    .with_hint(hint)
+                    .into());
                 }
             }
         }
@@ -70,7 +73,7 @@ impl Renderer {
         tera.autoescape_on(Vec::<&str>::new());
         if let Err(err) = tera.add_raw_templates(sources) {
             return Err(match template_error(&err, &overridden) {
-                Some(message) => anyhow!(message),
+                Some(error) => error.into(),
                 None => anyhow!("{err:#}").context("the embedded templates do not parse"),
             });
         }
@@ -98,7 +101,7 @@ impl Renderer {
     pub fn render(&self, name: &str, context: &Context) -> Result<String> {
         let text = self.tera.render(name, context).map_err(|err| {
             match template_error(&err, &self.overridden) {
-                Some(message) => anyhow!(message),
+                Some(error) => error.into(),
                 None => anyhow!("{err:#}").context(format!("failed to render template {name}")),
             }
         })?;
@@ -108,7 +111,7 @@ impl Renderer {
 
 /// An error in one of the project's overrides, as `FILE:LINE:COLUMN: message` with a hint;
 /// None when the error is in an embedded template.
-fn template_error(err: &tera::Error, overridden: &BTreeSet<String>) -> Option<String> {
+fn template_error(err: &tera::Error, overridden: &BTreeSet<String>) -> Option<Error> {
     let (ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report)) = err.kind() else {
         return None;
     };
@@ -116,17 +119,20 @@ fn template_error(err: &tera::Error, overridden: &BTreeSet<String>) -> Option<St
         return None;
     }
     let span = report.span();
-    Some(format!(
-        "{}:{}:{}: {}\n  hint: fix the override, or delete it to render with the embedded template again",
-        Overrides::path_of(report.filename()),
-        span.start_line,
-        span.start_col + 1,
-        report.message()
-    ))
+    Some(
+        Error::new(format!(
+            "{}:{}:{}: {}",
+            Overrides::path_of(report.filename()),
+            span.start_line,
+            span.start_col + 1,
+            report.message()
+        ))
+        .with_hint("fix the override, or delete it to render with the embedded template again"),
+    )
 }
 
 /// Every template name of `orm`, sorted: what an override may replace.
-pub fn names(orm: Orm) -> Vec<String> {
+pub(crate) fn names(orm: Orm) -> Vec<String> {
     let mut names: Vec<String> = target_sources(orm)
         .into_iter()
         .map(|(name, _)| name)
@@ -136,7 +142,7 @@ pub fn names(orm: Orm) -> Vec<String> {
 }
 
 /// The embedded source of the template `name` for `orm` (its overlay's, when it has one).
-pub fn embedded(orm: Orm, name: &str) -> Option<&'static str> {
+pub(crate) fn embedded(orm: Orm, name: &str) -> Option<&'static str> {
     target_sources(orm)
         .into_iter()
         .find(|(n, _)| n == name)
@@ -165,7 +171,7 @@ fn target_sources(orm: Orm) -> Vec<(String, &'static str)> {
 }
 
 /// Every embedded template, as `(path under templates/, source)`.
-pub fn sources() -> Vec<(&'static str, &'static str)> {
+pub(crate) fn sources() -> Vec<(&'static str, &'static str)> {
     let mut out = Vec::new();
     collect(&TEMPLATES, &mut out);
     out

@@ -7,7 +7,7 @@
 use crate::spec::RawField;
 
 /// Parses `name:type[:modifier...]` into the field's name and its raw definition.
-pub fn parse_field(text: &str) -> Result<(String, RawField), String> {
+pub(crate) fn parse_field(text: &str) -> Result<(String, RawField), String> {
     let (name, rest) = text.split_once(':').ok_or_else(|| {
         format!("`{text}` has no type; write it as `name:type`, e.g. `title:string`")
     })?;
@@ -23,7 +23,7 @@ pub fn parse_field(text: &str) -> Result<(String, RawField), String> {
 }
 
 /// Parses `type[(args)][=default][:modifier...]`: the part of the shorthand after the name.
-pub fn parse_type(text: &str) -> Result<RawField, String> {
+pub(crate) fn parse_type(text: &str) -> Result<RawField, String> {
     let mut split: Vec<String> = split_top_level(text)
         .into_iter()
         .map(str::to_owned)

@@ -21,7 +21,7 @@ pub fn set_scalar(text: &str, path: &str, value: &str) -> Option<String> {
 
 /// `set_scalar` for several values in turn, parsing the spec once and each edit once (a spec of
 /// a hundred resources takes a while to parse). The error is the path that could not be set.
-pub fn set_scalars<'p>(text: &str, edits: &[(&'p str, &str)]) -> Result<String, &'p str> {
+pub(crate) fn set_scalars<'p>(text: &str, edits: &[(&'p str, &str)]) -> Result<String, &'p str> {
     let first = edits.first().map_or("", |(path, _)| *path);
     let mut text = text.to_owned();
     let mut tree = parse(&text).ok_or(first)?;

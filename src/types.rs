@@ -7,7 +7,7 @@ use crate::model::{DefaultValue, Field, FieldType, enum_member};
 use crate::python;
 
 /// The static part of a type's mapping; what depends on the field is computed below.
-pub struct TypeRow {
+pub(crate) struct TypeRow {
     pub ty: FieldType,
     /// The annotation in models and schemas (`None` for enums: the field's enum class).
     pub python: Option<&'static str>,
@@ -50,7 +50,7 @@ const fn row(
     }
 }
 
-pub const TABLE: &[TypeRow] = &[
+pub(crate) const TABLE: &[TypeRow] = &[
     TypeRow {
         // Text documented without NUL (which `check_text` refuses).
         input: Some(("Text", ("app.schemas.types", "Text"))),
@@ -190,7 +190,7 @@ pub const TABLE: &[TypeRow] = &[
     },
 ];
 
-pub fn row_of(ty: FieldType) -> &'static TypeRow {
+pub(crate) fn row_of(ty: FieldType) -> &'static TypeRow {
     TABLE
         .iter()
         .find(|r| r.ty == ty)
@@ -198,7 +198,7 @@ pub fn row_of(ty: FieldType) -> &'static TypeRow {
 }
 
 /// The SQLAlchemy column type as a migration writes it.
-pub fn migration_type(field: &Field) -> String {
+pub(crate) fn migration_type(field: &Field) -> String {
     let length = match field.ty {
         FieldType::Enum => enum_length(field),
         _ => field.max_length.unwrap_or(255) as usize,
@@ -211,12 +211,12 @@ pub fn migration_type(field: &Field) -> String {
 }
 
 /// Enums are stored as VARCHAR sized to the longest value.
-pub fn enum_length(field: &Field) -> usize {
+pub(crate) fn enum_length(field: &Field) -> usize {
     field.values.iter().map(String::len).max().unwrap_or(1)
 }
 
 /// The Pydantic constraints that guard a field's values in request schemas.
-pub fn schema_constraints(field: &Field) -> Vec<String> {
+pub(crate) fn schema_constraints(field: &Field) -> Vec<String> {
     let mut args = Vec::new();
     if let Some(min) = field.min_length
         && min > 0
@@ -263,7 +263,7 @@ pub fn schema_constraints(field: &Field) -> Vec<String> {
 }
 
 /// The default as a Python expression in a model or schema (`TaskPriority.MEDIUM`, `False`).
-pub fn default_expr(default: &DefaultValue, enum_class: &str) -> String {
+pub(crate) fn default_expr(default: &DefaultValue, enum_class: &str) -> String {
     match default {
         DefaultValue::Bool(true) => "True".into(),
         DefaultValue::Bool(false) => "False".into(),
@@ -278,7 +278,7 @@ pub fn default_expr(default: &DefaultValue, enum_class: &str) -> String {
 }
 
 /// What `default_expr`'s expression needs imported, besides an enum's own class.
-pub fn default_import(default: &DefaultValue) -> Option<(&'static str, &'static str)> {
+pub(crate) fn default_import(default: &DefaultValue) -> Option<(&'static str, &'static str)> {
     match default {
         DefaultValue::Decimal(_) => Some(("decimal", "Decimal")),
         DefaultValue::Date(_) => Some(("datetime", "date")),
@@ -288,7 +288,7 @@ pub fn default_import(default: &DefaultValue) -> Option<(&'static str, &'static 
 }
 
 /// The default as the API returns it, as a Python literal of the JSON value.
-pub fn default_json(default: &DefaultValue) -> String {
+pub(crate) fn default_json(default: &DefaultValue) -> String {
     match default {
         DefaultValue::Bool(true) => "True".into(),
         DefaultValue::Bool(false) => "False".into(),

@@ -29,7 +29,7 @@ pub fn write_all(root: &Path, files: &[PlannedFile]) -> Result<()> {
 
 /// Writes `files` and deletes `deletions` (relative paths) under `root`, all or nothing: if any
 /// step fails, every file written or deleted is put back and new folders are removed.
-pub fn apply(root: &Path, files: &[PlannedFile], deletions: &[String]) -> Result<()> {
+pub(crate) fn apply(root: &Path, files: &[PlannedFile], deletions: &[String]) -> Result<()> {
     for path in files.iter().map(|f| &f.path).chain(deletions) {
         check_relative(path)?;
     }
@@ -47,7 +47,7 @@ pub fn apply(root: &Path, files: &[PlannedFile], deletions: &[String]) -> Result
     let mut file_undo = Vec::new();
     if result.is_ok() {
         let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
+            .map_or(1, std::num::NonZero::get)
             .clamp(1, 4);
         let chunk = files.len().div_ceil(threads).max(1);
         let outcomes: Vec<(Vec<Undo>, Result<()>)> = std::thread::scope(|scope| {
@@ -120,7 +120,7 @@ fn write_one(
         match fs::read(&path) {
             Ok(bytes) => undo.push(Undo::Restore(path.clone(), bytes)),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-                undo.push(Undo::Remove(path.clone()))
+                undo.push(Undo::Remove(path.clone()));
             }
             Err(err) => {
                 return Err(err).with_context(|| format!("failed to read {}", path.display()));
@@ -165,7 +165,7 @@ fn check_relative(path: &str) -> Result<()> {
 }
 
 /// True when `dir` does not exist or holds nothing.
-pub fn is_empty_or_missing(dir: &Path) -> Result<bool> {
+pub(crate) fn is_empty_or_missing(dir: &Path) -> Result<bool> {
     match fs::read_dir(dir) {
         Ok(mut entries) => Ok(entries.next().is_none()),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(true),

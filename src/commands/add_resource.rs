@@ -15,20 +15,25 @@ use serde_yaml::Value;
 
 use crate::apply;
 use crate::cli::AddResourceArgs;
+use crate::error::Error;
 use crate::evolve;
 use crate::inject;
 use crate::project::{ProjectDir, SPEC};
 use crate::shorthand;
 use crate::validate::validate;
 
-pub fn run(args: &AddResourceArgs) -> Result<()> {
+pub(crate) fn run(args: &AddResourceArgs) -> Result<()> {
     let project = ProjectDir::open(&args.project)?;
     if project.model.resources.iter().any(|r| r.name == args.name) {
-        bail!(
-            "resource `{}` already exists in {SPEC}; nothing was written\n  hint: choose another name, or run `backendgen remove-resource {}` first",
-            args.name,
+        return Err(Error::new(format!(
+            "resource `{}` already exists in {SPEC}; nothing was written",
             args.name
-        );
+        ))
+        .with_hint(format!(
+            "choose another name, or run `backendgen remove-resource {}` first",
+            args.name
+        ))
+        .into());
     }
     let (source, definition) = definition(args)?;
     let spec_text = inject::add_yaml_resource(&project.spec_text, &args.name, &definition)?;
@@ -78,10 +83,12 @@ fn definition(args: &AddResourceArgs) -> Result<(String, String)> {
         return Ok((path.display().to_string(), with_owned(&body, owned)));
     }
     if args.fields.is_empty() {
-        bail!(
-            "`{}` has no fields; nothing was written\n  hint: give them with --field, e.g. --field title:string:max=200, or with --spec FILE",
+        return Err(Error::new(format!(
+            "`{}` has no fields; nothing was written",
             args.name
-        );
+        ))
+        .with_hint("give them with --field, e.g. --field title:string:max=200, or with --spec FILE")
+        .into());
     }
     let mut text = format!("owned: {}\n", owned.unwrap_or(true));
     if !args.belongs_to.is_empty() {
@@ -165,10 +172,12 @@ fn ensure_table_is_free(root: &Path, table: &str, module: &str) -> Result<()> {
         }
         let text = fs::read_to_string(&path).unwrap_or_default();
         if text.contains(&needle) {
-            bail!(
-                "the table `{table}` already exists in app/models/{}; nothing was written\n  hint: give the resource another `plural`, or another name",
+            return Err(Error::new(format!(
+                "the table `{table}` already exists in app/models/{}; nothing was written",
                 path.file_name().unwrap_or_default().to_string_lossy()
-            );
+            ))
+            .with_hint("give the resource another `plural`, or another name")
+            .into());
         }
     }
     Ok(())

@@ -5,10 +5,11 @@ use anyhow::Result;
 
 use crate::apply::{self, Conflicts, Outcome};
 use crate::cli::ApplyArgs;
+use crate::error::Error;
 use crate::evolve;
 use crate::project::{ProjectDir, SPEC};
 
-pub fn run(args: &ApplyArgs) -> Result<()> {
+pub(crate) fn run(args: &ApplyArgs) -> Result<()> {
     let project = ProjectDir::open(&args.project)?;
     let outcome = apply::plan(
         &project,
@@ -26,7 +27,7 @@ pub fn run(args: &ApplyArgs) -> Result<()> {
 
 /// Shows (`dry_run`) or writes the outcome of a change and tells the user what happened and
 /// what to run next; conflicts end it with exit status 3.
-pub fn finish(
+pub(crate) fn finish(
     project: &ProjectDir,
     outcome: &Outcome,
     dry_run: bool,
@@ -35,39 +36,39 @@ pub fn finish(
     let conflicts = outcome.conflicts();
     if dry_run {
         crate::out!("{}", outcome.changes.diff(project)?);
-        eprint!("{}", outcome.report(true));
+        crate::say!("{}", outcome.report(true));
         if outcome.is_empty() {
-            eprintln!("nothing to apply: the project is up to date with {SPEC}");
+            crate::sayln!("nothing to apply: the project is up to date with {SPEC}");
         }
         if !conflicts.is_empty() {
-            return Err(Conflicts {
+            return Err(Error::from(Conflicts {
                 paths: conflicts,
                 written: false,
-            }
+            })
             .into());
         }
         return Ok(());
     }
     if outcome.is_empty() {
-        crate::out!("{}", outcome.report(false));
-        crate::outln!("nothing to apply: the project is up to date with {SPEC}");
+        crate::say!("{}", outcome.report(false));
+        crate::sayln!("nothing to apply: the project is up to date with {SPEC}");
         return Ok(());
     }
     outcome
         .changes
         .apply(project)
         .map_err(|err| err.context("nothing was changed"))?;
-    crate::outln!("{}", headline());
+    crate::sayln!("{}", headline());
     for line in outcome.summary() {
-        crate::outln!("  {line}");
+        crate::sayln!("  {line}");
     }
-    crate::out!("{}", outcome.report(false));
-    crate::out!("{}", outcome.next_steps());
+    crate::say!("{}", outcome.report(false));
+    crate::say!("{}", outcome.next_steps());
     if !conflicts.is_empty() {
-        return Err(Conflicts {
+        return Err(Error::from(Conflicts {
             paths: conflicts,
             written: true,
-        }
+        })
         .into());
     }
     Ok(())

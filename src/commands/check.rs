@@ -8,45 +8,43 @@ use crate::apply;
 use crate::base::Base;
 use crate::cli::CheckArgs;
 use crate::model::Project;
+use crate::output;
 use crate::project::SPEC;
 use crate::validate::validate;
 
-pub fn run(args: &CheckArgs) -> Result<()> {
+pub(crate) fn run(args: &CheckArgs) -> Result<()> {
     let file = args.file.as_deref().unwrap_or(Path::new("backendgen.yaml"));
-    warn_about_markers(file)?;
+    warn_about_markers(file);
     let (source, text) = super::read_spec(Some(file))?;
     let project = validate(&source, &text, None)?;
-    crate::outln!("{source}: ok: {}", summary(&project));
+    crate::sayln!("{source}: ok: {}", summary(&project));
     Ok(())
 }
 
 /// The spec of a project whose last `apply` left conflict markers: say so (on stderr; the
 /// spec may still be valid).
-fn warn_about_markers(file: &Path) -> Result<()> {
+fn warn_about_markers(file: &Path) {
     if file.file_name().is_none_or(|name| name != SPEC) {
-        return Ok(());
+        return;
     }
     let root = match file.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
     let Ok(Some(base)) = Base::load(root) else {
-        return Ok(());
+        return;
     };
-    let found = apply::remaining_markers(root, base.files.keys())?;
+    let found = apply::remaining_markers(root, base.files.keys());
     if !found.is_empty() {
-        eprintln!(
-            "warning: conflict markers from `backendgen apply` remain (apply refuses to run until they are resolved):"
-        );
-        for place in found {
-            eprintln!("  {place}");
-        }
+        let places: String = found.iter().map(|place| format!("\n  {place}")).collect();
+        output::warn(&format!(
+            "conflict markers from `backendgen apply` remain (apply refuses to run until they are resolved):{places}"
+        ));
     }
-    Ok(())
 }
 
 /// `project tasks: 1 resource (task: 5 fields, owned)`; past six resources, "and N more".
-pub fn summary(project: &Project) -> String {
+pub(crate) fn summary(project: &Project) -> String {
     const LISTED: usize = 6;
     let count = project.resources.len();
     let noun = if count == 1 { "resource" } else { "resources" };

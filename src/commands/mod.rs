@@ -1,11 +1,13 @@
 //! One module per subcommand; each turns parsed arguments into the pipeline's stages.
 
-pub mod add_resource;
-pub mod apply;
-pub mod check;
-pub mod new;
-pub mod remove_resource;
-pub mod templates;
+pub(crate) mod add_resource;
+pub(crate) mod apply;
+pub(crate) mod check;
+pub(crate) mod completions;
+pub(crate) mod man;
+pub(crate) mod new;
+pub(crate) mod remove_resource;
+pub(crate) mod templates;
 
 use std::fs;
 use std::path::Path;
@@ -13,7 +15,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 /// The spec's text and the name to show in messages: the file, or the embedded default.
-pub fn read_spec(file: Option<&Path>) -> Result<(String, String)> {
+pub(crate) fn read_spec(file: Option<&Path>) -> Result<(String, String)> {
     match file {
         Some(path) => {
             let text = fs::read_to_string(path)

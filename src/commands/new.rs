@@ -6,10 +6,12 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 
 use crate::cli::NewArgs;
+use crate::error::Error;
 use crate::model::Project;
+use crate::output::{DONE, HEADING};
 use crate::overrides::{self, Overrides};
 use crate::plan;
 use crate::questions::{self, Ask, Choices, Stated, Terminal};
@@ -19,7 +21,7 @@ use crate::spec_edit::set_scalars;
 use crate::validate::validate;
 use crate::write;
 
-pub fn run(args: &NewArgs) -> Result<()> {
+pub(crate) fn run(args: &NewArgs) -> Result<()> {
     let (source, text) = super::read_spec(args.spec.as_deref())?;
     let name = validate(&source, &text, Some(&args.name))?.name;
 
@@ -28,13 +30,19 @@ pub fn run(args: &NewArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| PathBuf::from(&args.name));
     if target.exists() && !target.is_dir() {
-        bail!("{} exists and is not a folder", target.display());
+        return Err(
+            Error::new(format!("{} exists and is not a folder", target.display()))
+                .with_hint("choose another --output")
+                .into(),
+        );
     }
     if !args.force && !write::is_empty_or_missing(&target)? && !holds_only_overrides(&target)? {
-        bail!(
-            "{} is not empty; nothing was written\n  hint: choose another --output, or pass --force to write over files of the same names",
+        return Err(Error::new(format!(
+            "{} is not empty; nothing was written",
             target.display()
-        );
+        ))
+        .with_hint("choose another --output, or pass --force to write over files of the same names")
+        .into());
     }
 
     let flags = Stated {
@@ -58,26 +66,27 @@ pub fn run(args: &NewArgs) -> Result<()> {
     let renderer = Renderer::with_overrides(project.orm, &overrides)?;
     let plan = plan::project_with(&renderer, &project, &spec_text)?;
     if args.dry_run {
-        crate::outln!(
+        // The paths are the data (one a line, for scripts); the count is a message.
+        crate::sayln!(
             "would write {} files to {}:",
             plan.files.len(),
             target.display()
         );
         for file in &plan.files {
-            crate::outln!("  {}", file.path);
+            crate::outln!("{}", file.path);
         }
         return Ok(());
     }
     write::write_all(&target, &plan.files)?;
-    crate::outln!(
-        "created {} ({} files, {}; {})",
+    crate::sayln!(
+        "{DONE}created{DONE:#} {} ({} files, {}; {})",
         target.display(),
         plan.files.len(),
         target_summary(&project),
         super::check::summary(&project)
     );
     if !overrides.templates.is_empty() {
-        crate::outln!(
+        crate::sayln!(
             "with the template overrides in {}: {}",
             overrides::DIR,
             overrides
@@ -88,8 +97,8 @@ pub fn run(args: &NewArgs) -> Result<()> {
                 .join(", ")
         );
     }
-    crate::outln!(
-        "\nnext:\n  cd {}\n  uv sync\n  uv run pytest\n  uv run alembic upgrade head\n  uv run fastapi dev app/main.py",
+    crate::sayln!(
+        "\n{HEADING}next:{HEADING:#}\n  cd {}\n  uv sync\n  uv run pytest\n  uv run alembic upgrade head\n  uv run fastapi dev app/main.py",
         target.display()
     );
     Ok(())
@@ -130,9 +139,13 @@ fn kept_spec(text: &str, name: &str, choices: Choices, source: &str) -> Result<S
     set_scalars(text, &edits).map_err(|path| {
         let value = values.iter().find(|(p, _)| *p == path).map_or("", |(_, v)| v);
         let (section, key) = path.split_once('.').expect("a dotted path");
-        anyhow::anyhow!(
-            "cannot record `{path}: {value}` in the spec without rewriting its layout; nothing was written\n  hint: add `{key}: {value}` under `{section}:` in {source} (in block style), then run this again"
-        )
+        Error::new(format!(
+            "cannot record `{path}: {value}` in the spec without rewriting its layout; nothing was written"
+        ))
+        .with_hint(format!(
+            "add `{key}: {value}` under `{section}:` in {source} (in block style), then run this again"
+        ))
+        .into()
     })
 }
 

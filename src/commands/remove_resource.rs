@@ -5,16 +5,17 @@
 //! listed, the wiring leaves the shared files by the merge, and a migration drops its table
 //! (its downgrade creates the table again).
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 
 use crate::apply;
 use crate::cli::RemoveResourceArgs;
+use crate::error::Error;
 use crate::evolve;
 use crate::inject;
 use crate::project::{ProjectDir, SPEC};
 use crate::validate::validate;
 
-pub fn run(args: &RemoveResourceArgs) -> Result<()> {
+pub(crate) fn run(args: &RemoveResourceArgs) -> Result<()> {
     let project = ProjectDir::open(&args.project)?;
     let Some(resource) = project
         .model
@@ -29,10 +30,10 @@ pub fn run(args: &RemoveResourceArgs) -> Result<()> {
             .iter()
             .map(|r| r.name.as_str())
             .collect();
-        bail!(
-            "there is no resource `{}` in {SPEC}\n  hint: its resources are: {}",
-            args.name,
-            names.join(", ")
+        return Err(
+            Error::new(format!("there is no resource `{}` in {SPEC}", args.name))
+                .with_hint(format!("its resources are: {}", names.join(", ")))
+                .into(),
         );
     };
     let referrers: Vec<&str> = project
@@ -49,22 +50,30 @@ pub fn run(args: &RemoveResourceArgs) -> Result<()> {
         .map(|r| r.name.as_str())
         .collect();
     if !referrers.is_empty() {
-        bail!(
-            "`{}` is referred to by {}; nothing was written\n  hint: remove them (or their `belongs_to: {}`) first",
+        return Err(Error::new(format!(
+            "`{}` is referred to by {}; nothing was written",
             args.name,
             referrers
                 .iter()
                 .map(|r| format!("`{r}`"))
                 .collect::<Vec<_>>()
-                .join(", "),
+                .join(", ")
+        ))
+        .with_hint(format!(
+            "remove them (or their `belongs_to: {}`) first",
             args.name
-        );
+        ))
+        .into());
     }
     if project.model.resources.len() == 1 {
-        bail!(
-            "`{}` is the project's only resource; nothing was written\n  hint: a project keeps at least one resource: add the next one before removing this one",
+        return Err(Error::new(format!(
+            "`{}` is the project's only resource; nothing was written",
             args.name
-        );
+        ))
+        .with_hint(
+            "a project keeps at least one resource: add the next one before removing this one",
+        )
+        .into());
     }
 
     let spec_text = inject::remove_yaml_resource(&project.spec_text, &resource.name)?;

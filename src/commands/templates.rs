@@ -1,9 +1,10 @@
 //! `backendgen templates list|eject`: the templates a project renders with, and copies of them
 //! to override (`.backendgen/templates/<name>`, picked up by `new`, `apply` and `add-resource`).
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 
 use crate::cli::{TemplatesCommand, TemplatesEjectArgs, TemplatesListArgs};
+use crate::error::Error;
 use crate::overrides::Overrides;
 use crate::plan::PlannedFile;
 use crate::problem::nearest;
@@ -11,7 +12,7 @@ use crate::project::ProjectDir;
 use crate::render;
 use crate::write;
 
-pub fn run(command: &TemplatesCommand) -> Result<()> {
+pub(crate) fn run(command: &TemplatesCommand) -> Result<()> {
     match command {
         TemplatesCommand::List(args) => list(args),
         TemplatesCommand::Eject(args) => eject(args),
@@ -59,15 +60,19 @@ fn eject(args: &TemplatesEjectArgs) -> Result<()> {
             Some(near) => format!("did you mean {near}?"),
             None => "`backendgen templates list` shows every name".to_owned(),
         };
-        bail!(
-            "there is no template `{}`; nothing was written\n  hint: {hint}",
+        return Err(Error::new(format!(
+            "there is no template `{}`; nothing was written",
             args.name
-        );
+        ))
+        .with_hint(hint)
+        .into());
     };
     let path = Overrides::path_of(name);
     if project.root.join(&path).exists() && !args.force {
-        bail!(
-            "{path} already exists; nothing was written\n  hint: edit it, or pass --force to replace it with the embedded template"
+        return Err(
+            Error::new(format!("{path} already exists; nothing was written"))
+                .with_hint("edit it, or pass --force to replace it with the embedded template")
+                .into(),
         );
     }
     let source = render::embedded(orm, name).expect("a listed name has a source");
@@ -78,7 +83,7 @@ fn eject(args: &TemplatesEjectArgs) -> Result<()> {
             contents: source.to_owned(),
         }],
     )?;
-    crate::outln!(
+    crate::sayln!(
         "copied the embedded {name} to {path}\n\nnext:\n  edit it (it replaces the embedded one for this project)\n  backendgen apply --dry-run   # the files it changes\n  backendgen apply"
     );
     Ok(())

@@ -34,7 +34,7 @@ fn decimal_within(field: &Field, wanted: f64) -> String {
 
 /// A valid value for the tests, as a Python expression of the JSON value. `n` (a variable in
 /// the generated code) tells rows apart where the field is unique.
-pub fn sample(field: &Field, label: &str) -> String {
+pub(super) fn sample(field: &Field, label: &str) -> String {
     let unique = field.unique;
     match field.ty {
         FieldType::String | FieldType::Text => match (&field.example, unique) {
@@ -163,7 +163,7 @@ pub fn sample(field: &Field, label: &str) -> String {
 }
 
 /// Another valid value, different from `sample`, for the update tests (a plain literal).
-pub fn changed(field: &Field, label: &str) -> String {
+pub(super) fn changed(field: &Field, label: &str) -> String {
     match field.ty {
         FieldType::String | FieldType::Text => {
             if let Some(example) = &field.example {
@@ -220,7 +220,7 @@ pub fn changed(field: &Field, label: &str) -> String {
 }
 
 /// Values the API must refuse with 422, each with a test id: `(id, Python literal)`.
-pub fn invalid(field: &Field) -> Vec<(String, String)> {
+pub(super) fn invalid(field: &Field) -> Vec<(String, String)> {
     let name = &field.name;
     let mut cases = vec![(
         format!("{name}-wrong-type"),
@@ -343,7 +343,7 @@ pub fn invalid(field: &Field) -> Vec<(String, String)> {
 }
 
 /// Values at the very edge of what a field accepts (each one must be accepted), with test ids.
-pub fn edges(field: &Field) -> Vec<(String, String)> {
+pub(super) fn edges(field: &Field) -> Vec<(String, String)> {
     let name = &field.name;
     let mut cases = Vec::new();
     if matches!(field.ty, FieldType::String | FieldType::Text)

@@ -36,7 +36,7 @@ impl Facts<'_> {
     }
 
     /// `string(200)`, `decimal(10, 2)`, `enum(low, high)`: the type as a message names it.
-    pub fn describe(&self) -> String {
+    pub(super) fn describe(&self) -> String {
         let Some(field) = self.field else {
             return self.ty.postgresql();
         };
@@ -70,6 +70,7 @@ impl Condition {
     }
 
     /// Both spellings, with the column put in.
+    #[must_use]
     pub fn on(&self, column: &str) -> Condition {
         Condition {
             postgresql: self.postgresql.replace("{c}", column),
@@ -124,7 +125,7 @@ pub struct Rewrite {
 
 /// The values a change does not keep as they are.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Loss {
+pub(super) struct Loss {
     /// Which values are lost, and what becomes of them, for messages and the migration's
     /// comments: "`title` values longer than 100 characters" and "are cut to 100".
     pub values: String,
@@ -135,7 +136,7 @@ pub struct Loss {
 
 impl Loss {
     /// The values that would be lost, for guards that count them.
-    pub fn lost(&self) -> Condition {
+    pub(super) fn lost(&self) -> Condition {
         let conditions: Vec<&Condition> = self
             .rewrites
             .iter()
@@ -146,7 +147,7 @@ impl Loss {
     }
 
     /// Some value is replaced by the fallback (the new field needs one).
-    pub fn needs_fallback(&self) -> bool {
+    pub(super) fn needs_fallback(&self) -> bool {
         self.rewrites.iter().any(|r| r.set == SetTo::Fallback)
     }
 }
@@ -180,7 +181,7 @@ pub(crate) fn convert(from: &Facts, to: &Facts, column: &str) -> Conversion {
     let values = |which: &str| format!("`{column}` values {which}");
     match (from.ty, to.ty) {
         (a, b) if a.is_text() && b.is_text() => text_to_text(from, to, column, lossless),
-        (Integer, BigInteger) | (Integer, Float) => Conversion::Lossless,
+        (Integer, BigInteger | Float) => Conversion::Lossless,
         (BigInteger, Integer) => Conversion::Lossy(fallback(
             values("outside the 32-bit range"),
             out_of_range(INT32),

@@ -42,7 +42,7 @@ pub(crate) struct Matching {
 }
 
 impl Matching {
-    pub fn reversed(&self) -> Matching {
+    pub(super) fn reversed(&self) -> Matching {
         Matching {
             kept: self
                 .kept
@@ -307,7 +307,7 @@ impl Planner<'_> {
         self.problems.push(problem);
     }
 
-    fn table_of(&self, project: &Project, name: &str) -> Option<String> {
+    fn table_of(project: &Project, name: &str) -> Option<String> {
         resource(project, name).map(|r| r.plural.clone())
     }
 
@@ -320,8 +320,8 @@ impl Planner<'_> {
             .kept
             .iter()
             .filter_map(|k| {
-                let a = self.table_of(self.from, &k.from)?;
-                let b = self.table_of(self.to, &k.to)?;
+                let a = Self::table_of(self.from, &k.from)?;
+                let b = Self::table_of(self.to, &k.to)?;
                 (a != b).then_some((a, b))
             })
             .collect();
@@ -329,7 +329,7 @@ impl Planner<'_> {
             .matching
             .created
             .iter()
-            .filter_map(|name| self.table_of(self.to, name))
+            .filter_map(|name| Self::table_of(self.to, name))
             .collect();
         for (old, new) in &renames {
             let taker = renames
@@ -378,8 +378,8 @@ impl Planner<'_> {
             .iter()
             .filter_map(|k| {
                 Some((
-                    self.table_of(self.from, &k.from)?,
-                    self.table_of(self.to, &k.to)?,
+                    Self::table_of(self.from, &k.from)?,
+                    Self::table_of(self.to, &k.to)?,
                 ))
             })
             .collect();

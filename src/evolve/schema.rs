@@ -230,6 +230,7 @@ impl Table {
 
     /// The same table with its parts in name order: what two schemas are compared by
     /// (columns added to a table come last; a new table lists them in the spec's order).
+    #[must_use]
     pub fn normalized(&self) -> Table {
         let mut table = self.clone();
         table.columns.sort_by(|a, b| a.name.cmp(&b.name));
@@ -258,6 +259,7 @@ impl Schema {
     }
 
     /// The tables in name order, each normalized.
+    #[must_use]
     pub fn normalized(&self) -> Schema {
         let mut tables: Vec<Table> = self.tables.iter().map(Table::normalized).collect();
         tables.sort_by(|a, b| a.name.cmp(&b.name));

@@ -8,7 +8,7 @@ use crate::types;
 
 use super::{Column, OrmDialect};
 
-pub struct SqlAlchemy;
+pub(super) struct SqlAlchemy;
 
 impl SqlAlchemy {
     /// The column type: the migration's, except where the model stores through a type of its

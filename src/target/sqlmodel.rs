@@ -8,7 +8,7 @@ use crate::types;
 
 use super::{Column, OrmDialect};
 
-pub struct SqlModel;
+pub(super) struct SqlModel;
 
 impl OrmDialect for SqlModel {
     fn column(&self, column: &Column<'_>, imports: &mut Imports) -> String {

@@ -65,7 +65,7 @@ fn apply_on_an_unchanged_project_writes_nothing() {
     let before = read_tree(&root);
     apply(&root)
         .success()
-        .stdout("nothing to apply: the project is up to date with backendgen.yaml\n");
+        .stderr("nothing to apply: the project is up to date with backendgen.yaml\n");
     assert_eq!(read_tree(&root), before);
 }
 
@@ -82,20 +82,20 @@ fn a_resource_added_to_the_spec_is_applied_and_your_edits_survive_byte_for_byte(
     append_to_spec(&root, PROJECT_RESOURCE);
     apply(&root)
         .success()
-        .stdout(predicate::str::contains("applied backendgen.yaml to "))
-        .stdout(predicate::str::contains(
+        .stderr(predicate::str::contains("applied backendgen.yaml to "))
+        .stderr(predicate::str::contains(
             "  created app/models/project.py\n",
         ))
-        .stdout(predicate::str::contains(
+        .stderr(predicate::str::contains(
             "  merged app/main.py (your edits kept)\n",
         ))
-        .stdout(predicate::str::contains(
+        .stderr(predicate::str::contains(
             "  created alembic/versions/0002_add_projects.py\n",
         ))
-        .stdout(predicate::str::contains(
+        .stderr(predicate::str::contains(
             "  changed .backendgen/base.json\n",
         ))
-        .stdout(predicate::str::contains(
+        .stderr(predicate::str::contains(
             "next:\n  uv run alembic upgrade head\n  uv run pytest\n",
         ));
 
@@ -124,7 +124,7 @@ fn a_resource_added_to_the_spec_is_applied_and_your_edits_survive_byte_for_byte(
     let after = read_tree(&root);
     apply(&root)
         .success()
-        .stdout(predicate::str::contains("nothing to apply"));
+        .stderr(predicate::str::contains("nothing to apply"));
     assert_eq!(read_tree(&root), after);
 }
 
@@ -207,15 +207,15 @@ fn an_overlapping_edit_gives_markers_and_exit_3_and_nothing_else_is_lost() {
     append_to_spec(&root, PROJECT_RESOURCE);
     apply(&root)
         .code(3)
-        .stdout(predicate::str::contains(
+        .stderr(predicate::str::contains(
             "  conflict app/schemas/task.py (both changed it: see the markers)\n",
         ))
-        .stdout(predicate::str::contains("  created app/models/project.py\n"))
-        .stdout(predicate::str::contains(
+        .stderr(predicate::str::contains("  created app/models/project.py\n"))
+        .stderr(predicate::str::contains(
             "next:\n  resolve the conflicts (see the markers)\n  uv run alembic upgrade head\n",
         ))
-        .stderr(predicate::str::starts_with(
-            "1 file changed both by you and by backendgen in the same lines, written with both versions between `<<<<<<< yours` and `>>>>>>> backendgen`:\n  app/schemas/task.py\n",
+        .stderr(predicate::str::contains(
+            "warning: 1 file changed both by you and by backendgen in the same lines, written with both versions between `<<<<<<< yours` and `>>>>>>> backendgen`:\n  app/schemas/task.py\n",
         ));
     let schemas = read(&root, "app/schemas/task.py");
     assert!(
@@ -256,9 +256,13 @@ fn an_overlapping_edit_gives_markers_and_exit_3_and_nothing_else_is_lost() {
     let before = read_tree(&root);
     apply(&root)
         .success()
-        .stdout(predicate::str::contains("nothing to apply"));
+        .stderr(predicate::str::contains("nothing to apply"));
     assert_eq!(read_tree(&root), before);
-    backendgen(&root).arg("check").assert().success().stderr("");
+    backendgen(&root)
+        .arg("check")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning").not());
 }
 
 #[test]
@@ -296,7 +300,7 @@ fn a_file_you_deleted_stays_deleted() {
     let (_dir, root) = new_tasks_project();
     fs::remove_file(root.join("app/tests/test_search.py")).unwrap();
     append_to_spec(&root, PROJECT_RESOURCE);
-    apply(&root).success().stdout(predicate::str::contains(
+    apply(&root).success().stderr(predicate::str::contains(
         "left deleted, because you deleted them:\n  app/tests/test_search.py\n",
     ));
     assert!(!root.join("app/tests/test_search.py").exists());
@@ -322,11 +326,11 @@ fn a_resource_removed_from_the_spec_is_dropped_and_your_changed_files_are_kept()
     fs::write(root.join("backendgen.yaml"), &spec).unwrap();
     apply(&root)
         .success()
-        .stdout(predicate::str::contains("  deleted app/models/project.py\n"))
-        .stdout(predicate::str::contains(
+        .stderr(predicate::str::contains("  deleted app/models/project.py\n"))
+        .stderr(predicate::str::contains(
             "  created alembic/versions/0003_drop_projects.py\n",
         ))
-        .stdout(predicate::str::contains(
+        .stderr(predicate::str::contains(
             "left in place, because they were changed since backendgen wrote them (backendgen no longer renders them):\n  app/services/project.py\n",
         ));
     assert!(read(&root, "app/services/project.py").contains("(mine)"));
@@ -352,7 +356,7 @@ fn a_field_change_is_one_migration_and_a_lossy_one_needs_allow_lossy() {
         "title: { type: string, max_length: 200 }",
         "title: { type: string, max_length: 300 }\n      rank: int:optional",
     );
-    apply(&root).success().stdout(predicate::str::contains(
+    apply(&root).success().stderr(predicate::str::contains(
         "created alembic/versions/0002_tasks.py",
     ));
     let migration = read(&root, "alembic/versions/0002_tasks.py");
@@ -376,7 +380,7 @@ fn a_field_change_is_one_migration_and_a_lossy_one_needs_allow_lossy() {
         .args(["apply", "--allow-lossy"])
         .assert()
         .success()
-        .stdout(predicate::str::contains(
+        .stderr(predicate::str::contains(
             "created alembic/versions/0003_tasks.py",
         ));
 }
@@ -428,10 +432,10 @@ fn the_templates_of_a_newer_backendgen_are_merged_in_with_your_edits_kept() {
     .unwrap();
     apply(&root)
         .success()
-        .stdout(predicate::str::contains(
+        .stderr(predicate::str::contains(
             "  merged app/config.py (your edits kept)\n",
         ))
-        .stdout(predicate::str::contains(format!(
+        .stderr(predicate::str::contains(format!(
             "the templates of backendgen {} were merged into files rendered by backendgen 0.0.1\n",
             env!("CARGO_PKG_VERSION")
         )));
@@ -486,13 +490,13 @@ fn a_project_from_before_base_files_gets_one_and_keeps_your_edits() {
     let edited = read_tree(&root);
     apply(&root)
         .success()
-        .stdout(predicate::str::contains(
+        .stderr(predicate::str::contains(
             "  created .backendgen/base.json\n",
         ))
-        .stdout(predicate::str::contains(
+        .stderr(predicate::str::contains(
             "  deleted .backendgen/manifest.json\n",
         ))
-        .stdout(predicate::str::contains(
+        .stderr(predicate::str::contains(
             "this project had no .backendgen/base.json: its base was rebuilt from backendgen.yaml",
         ));
     let files_of = |tree: Vec<(String, String)>| -> Vec<(String, String)> {
@@ -536,7 +540,7 @@ fn an_ejected_and_edited_template_is_applied_with_your_edits_kept() {
         .args(["templates", "eject", "app/main.py"])
         .assert()
         .success()
-        .stdout(predicate::str::contains(
+        .stderr(predicate::str::contains(
             "copied the embedded project/app/main.py.tera to .backendgen/templates/project/app/main.py.tera",
         ));
     backendgen(&root)
@@ -564,7 +568,7 @@ fn an_ejected_and_edited_template_is_applied_with_your_edits_kept() {
         "    app.include_router(health_router)\n",
         "    app.include_router(health_router)\n    # mine: health first\n",
     );
-    apply(&root).success().stdout(predicate::str::contains(
+    apply(&root).success().stderr(predicate::str::contains(
         "  merged app/main.py (your edits kept)\n",
     ));
     let main = read(&root, "app/main.py");
@@ -636,7 +640,7 @@ fn new_renders_with_the_overrides_already_in_its_folder() {
         .args(["new", "tasks"])
         .assert()
         .success()
-        .stdout(predicate::str::contains(
+        .stderr(predicate::str::contains(
             "with the template overrides in .backendgen/templates: project/app/__init__.py.tera",
         ));
     let root = dir.path().join("tasks");
@@ -646,7 +650,7 @@ fn new_renders_with_the_overrides_already_in_its_folder() {
     );
     apply(&root)
         .success()
-        .stdout(predicate::str::contains("nothing to apply"));
+        .stderr(predicate::str::contains("nothing to apply"));
 }
 
 /// `events: true` turned on by a spec edit brings the feed, the worker and the resource's
@@ -661,11 +665,11 @@ fn turning_events_on_creates_your_hooks_once_and_leaves_them_to_you() {
     fs::write(root.join("backendgen.yaml"), &with_events).unwrap();
     apply(&root)
         .success()
-        .stdout(predicate::str::contains("  created app/hooks/task.py\n"))
-        .stdout(predicate::str::contains(
+        .stderr(predicate::str::contains("  created app/hooks/task.py\n"))
+        .stderr(predicate::str::contains(
             "  created app/routers/events.py\n",
         ))
-        .stdout(predicate::str::contains("  created app/worker.py\n"));
+        .stderr(predicate::str::contains("  created app/worker.py\n"));
     assert!(read(&root, "app/main.py").contains("app.include_router(events.router)"));
     let base = read(&root, ".backendgen/base.json");
     assert!(
@@ -681,7 +685,7 @@ fn turning_events_on_creates_your_hooks_once_and_leaves_them_to_you() {
 
     // Events off: backendgen's files go, yours stays.
     fs::write(root.join("backendgen.yaml"), &spec).unwrap();
-    apply(&root).success().stdout(predicate::str::contains(
+    apply(&root).success().stderr(predicate::str::contains(
         "  deleted app/routers/events.py\n",
     ));
     assert!(!root.join("app/routers/events.py").exists());
@@ -700,5 +704,5 @@ fn turning_events_on_creates_your_hooks_once_and_leaves_them_to_you() {
     fs::write(root.join("backendgen.yaml"), &with_events).unwrap();
     apply(&root)
         .success()
-        .stdout(predicate::str::contains("  created app/hooks/task.py\n"));
+        .stderr(predicate::str::contains("  created app/hooks/task.py\n"));
 }

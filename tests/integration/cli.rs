@@ -13,7 +13,7 @@ fn check_summarises_a_valid_spec() {
         .args(["check", example("shop.yaml").to_str().unwrap()])
         .assert()
         .success()
-        .stdout(predicate::str::contains("project shop: 4 resources"));
+        .stderr(predicate::str::contains("project shop: 4 resources"));
 }
 
 #[test]
@@ -71,7 +71,7 @@ fn new_writes_the_default_project() {
         .args(["new", "tasks"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("created tasks"));
+        .stderr(predicate::str::contains("created tasks"));
     let project = dir.path().join("tasks");
     for path in [
         "pyproject.toml",
@@ -171,8 +171,8 @@ fn dry_run_lists_files_and_writes_nothing() {
         .args(["new", "tasks", "--dry-run"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("would write"))
-        .stdout(predicate::str::contains("app/routers/task.py"));
+        .stderr(predicate::str::contains("would write"))
+        .stdout(predicate::str::contains("\napp/routers/task.py\n"));
     assert!(read_tree(dir.path()).is_empty());
     assert!(!dir.path().join("tasks").exists());
 }
@@ -282,7 +282,7 @@ fn new_records_the_target_the_flags_chose_in_its_spec() {
         .args(["--orm", "sqlalchemy", "--mode", "sync"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("sqlalchemy, sync"));
+        .stderr(predicate::str::contains("sqlalchemy, sync"));
     let kept = kept_spec(&dir.path().join("shop"));
     let original = fs::read_to_string(&spec).unwrap();
     assert!(
@@ -342,8 +342,8 @@ fn off_a_terminal_nothing_is_asked_and_the_defaults_are_taken() {
         .timeout(std::time::Duration::from_secs(120))
         .assert()
         .success()
-        .stdout(predicate::str::contains("sqlmodel, async"))
-        .stdout(predicate::str::contains("ORM").not());
+        .stderr(predicate::str::contains("sqlmodel, async"))
+        .stderr(predicate::str::contains("ORM").not());
     let kept = fs::read_to_string(dir.path().join("tasks/backendgen.yaml")).unwrap();
     assert!(kept.contains("  orm: sqlmodel\n  mode: async\n"), "{kept}");
     assert!(!kept.contains("default_access"), "{kept}");
@@ -374,7 +374,9 @@ fn new_on_a_terminal(dir: &std::path::Path) -> rexpect::session::PtySession {
     command
         .args(["new", "tasks"])
         .current_dir(dir)
-        .env("TERM", "xterm");
+        .env("TERM", "xterm")
+        // The messages as plain text, to match (colour on a terminal has its own test).
+        .env("NO_COLOR", "1");
     rexpect::session::spawn_command(command, Some(60_000)).unwrap()
 }
 
@@ -460,4 +462,219 @@ fn a_reader_that_stops_early_is_not_an_error() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(stderr.is_empty(), "{stderr}");
+}
+
+/// What `new` says (what it did, what to run next) is a message: on stderr, and gone with
+/// `--quiet`; errors and their hints are never silenced.
+#[test]
+fn quiet_silences_the_summary_but_not_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    backendgen(dir.path())
+        .args(["new", "tasks", "--quiet"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+    assert!(dir.path().join("tasks/app/main.py").is_file());
+    backendgen(dir.path())
+        .args(["-q", "check", "tasks/backendgen.yaml"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+    backendgen(dir.path())
+        .args(["new", "tasks", "-q"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::starts_with("error: tasks is not empty"))
+        .stderr(predicate::str::contains(
+            "\n  hint: choose another --output",
+        ));
+}
+
+#[test]
+fn quiet_keeps_the_data() {
+    let dir = tempfile::tempdir().unwrap();
+    backendgen(dir.path())
+        .args(["new", "tasks", "--dry-run", "--quiet"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\napp/main.py\n"))
+        .stderr("");
+}
+
+#[test]
+fn messages_go_to_stderr_and_data_to_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    backendgen(dir.path())
+        .args(["new", "tasks"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(predicate::str::contains("created tasks"))
+        .stderr(predicate::str::contains("next:\n  cd tasks\n"));
+    let listed = backendgen(dir.path())
+        .args(["new", "other", "--dry-run"])
+        .assert()
+        .success()
+        .stderr(predicate::str::starts_with("would write "))
+        .get_output()
+        .stdout
+        .clone();
+    let listed = String::from_utf8(listed).unwrap();
+    assert!(
+        listed.lines().all(|path| !path.starts_with(' ')),
+        "one bare path a line: {listed}"
+    );
+}
+
+/// A colourless environment for a command: whatever the machine running the tests sets.
+fn without_colour_settings(cmd: &mut assert_cmd::Command) -> &mut assert_cmd::Command {
+    cmd.env_remove("NO_COLOR")
+        .env_remove("CLICOLOR")
+        .env_remove("CLICOLOR_FORCE")
+}
+
+#[test]
+fn piped_output_has_no_escape_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("bad.yaml"),
+        "project: { name: x }\nresources: {}\nextra: 1\n",
+    )
+    .unwrap();
+    let runs = [
+        vec!["new", "tasks"],
+        vec!["new", "tasks"],
+        vec!["check", "bad.yaml"],
+        vec!["check", "tasks/backendgen.yaml"],
+        vec!["schema"],
+    ];
+    for args in runs {
+        let output = without_colour_settings(&mut backendgen(dir.path()))
+            .args(&args)
+            .output()
+            .unwrap();
+        for (stream, bytes) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
+            assert!(
+                !bytes.contains(&0x1b),
+                "{args:?}: escape codes on {stream}: {}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
+    }
+    // The styles are there to drop: forced, they show.
+    without_colour_settings(&mut backendgen(dir.path()))
+        .args(["check", "bad.yaml"])
+        .env("CLICOLOR_FORCE", "1")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("\x1b["));
+}
+
+/// On a terminal `error:` and `hint:` are coloured; `NO_COLOR` turns colour off.
+#[cfg(unix)]
+#[test]
+fn colour_on_a_terminal_unless_no_color() {
+    for no_color in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("backendgen"));
+        command
+            .args(["check", "missing.yaml"])
+            .current_dir(dir.path())
+            .env("TERM", "xterm")
+            .env_remove("CLICOLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .env_remove("NO_COLOR");
+        if no_color {
+            command.env("NO_COLOR", "1");
+        }
+        let mut session = rexpect::session::spawn_command(command, Some(30_000)).unwrap();
+        let output = session.exp_eof().unwrap();
+        assert!(
+            output.contains("failed to read the spec missing.yaml"),
+            "{output:?}"
+        );
+        assert_eq!(output.contains("\x1b["), !no_color, "{output:?}");
+    }
+}
+
+#[test]
+fn completions_for_every_shell_know_the_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        backendgen(dir.path())
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("add-resource"))
+            .stdout(predicate::str::contains("dry-run"))
+            .stderr("");
+    }
+    backendgen(dir.path())
+        .args(["completions", "tcsh"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("possible values"));
+}
+
+/// The bash script loads, and registers the completion of `backendgen`.
+#[cfg(unix)]
+#[test]
+fn bash_completions_load() {
+    if std::process::Command::new("bash")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("backendgen.bash");
+    let output = backendgen(dir.path())
+        .args(["completions", "bash"])
+        .output()
+        .unwrap();
+    fs::write(&script, output.stdout).unwrap();
+    let loaded = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "source {} && complete -p backendgen",
+            script.display()
+        ))
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&loaded.stdout).contains("backendgen"),
+        "{}",
+        String::from_utf8_lossy(&loaded.stderr)
+    );
+}
+
+#[test]
+fn man_prints_the_manual_page() {
+    let dir = tempfile::tempdir().unwrap();
+    backendgen(dir.path())
+        .arg("man")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(".TH backendgen 1"))
+        .stdout(predicate::str::contains("add\\-resource"))
+        .stdout(predicate::str::contains("\\-\\-quiet"));
+    backendgen(dir.path())
+        .args(["man", "add-resource"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(".TH backendgen-add-resource 1"))
+        .stdout(predicate::str::contains("\\-\\-belongs\\-to"));
+    backendgen(dir.path())
+        .args(["man", "ad-resource"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error: there is no command `ad-resource`",
+        ))
+        .stderr(predicate::str::contains(
+            "hint: the commands are: new, add-resource",
+        ));
 }

@@ -27,22 +27,22 @@ fn e2e_dir() -> PathBuf {
 
 /// `spec_text` set to render for `target` (`orm` and `mode` written in, as `new --orm --mode`
 /// writes them into the project's spec).
-pub fn for_target(spec_text: &str, target: Target) -> String {
+pub(crate) fn for_target(spec_text: &str, target: Target) -> String {
     let text = set_scalar(spec_text, "project.orm", target.orm.as_str()).unwrap();
     set_scalar(&text, "project.mode", target.mode.as_str()).unwrap()
 }
 
 /// `sqlalchemy_sync`: a target as part of a project's name.
-pub fn target_name(target: Target) -> String {
+pub(crate) fn target_name(target: Target) -> String {
     format!("{}_{}", target.orm.as_str(), target.mode.as_str())
 }
 
-pub fn target(orm: Orm, mode: Mode) -> Target {
+pub(crate) fn target(orm: Orm, mode: Mode) -> Target {
     Target { orm, mode }
 }
 
 /// Generates `spec` into `target/e2e/projects/<name>`, fresh, named `name`.
-pub fn generate(name: &str, spec_text: &str) -> PathBuf {
+pub(crate) fn generate(name: &str, spec_text: &str) -> PathBuf {
     generate_into(name, spec_text, Some(name))
 }
 
@@ -60,13 +60,13 @@ fn generate_into(name: &str, spec_text: &str, project_name: Option<&str>) -> Pat
 }
 
 /// A virtual environment with the project's runtime and dev dependencies.
-pub struct PythonEnv {
+pub(crate) struct PythonEnv {
     pub bin: PathBuf,
 }
 
 static ENV_LOCK: Mutex<()> = Mutex::new(());
 
-pub fn python_env(project: &Path) -> PythonEnv {
+pub(crate) fn python_env(project: &Path) -> PythonEnv {
     let mut deps = dependencies(project);
     // The contract tester the hostile-client test runs.
     deps.push("schemathesis>=4.32,<5".to_owned());
@@ -74,7 +74,9 @@ pub fn python_env(project: &Path) -> PythonEnv {
     deps.hash(&mut hasher);
     let root = e2e_dir().join(format!("venv-{:016x}", hasher.finish()));
     let bin = root.join("bin");
-    let _guard = ENV_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let _guard = ENV_LOCK
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     if !root.join(".ready").exists() {
         if root.exists() {
             fs::remove_dir_all(&root).unwrap();
@@ -119,27 +121,26 @@ fn dependencies(project: &Path) -> Vec<String> {
         .collect()
 }
 
-pub fn run_ok(cmd: &mut Command, what: &str) -> Output {
+pub(crate) fn run_ok(cmd: &mut Command, what: &str) -> Output {
     let output = cmd.output().unwrap_or_else(|e| {
         panic!(
-            "{what}: could not start {:?}: {e} (is it installed?)",
-            cmd.get_program()
+            "{what}: could not start {}: {e} (is it installed?)",
+            cmd.get_program().display()
         )
     });
-    if !output.status.success() {
-        panic!(
-            "{what} failed ({}):\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            output.status,
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
+    assert!(
+        output.status.success(),
+        "{what} failed ({}):\n--- stdout ---\n{}\n--- stderr ---\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
     output
 }
 
 impl PythonEnv {
     /// A command from the environment, run in `project`, with caches kept outside it.
-    pub fn command(&self, project: &Path, program: &str) -> Command {
+    pub(crate) fn command(&self, project: &Path, program: &str) -> Command {
         let mut cmd = Command::new(self.bin.join(program));
         let path = std::env::var_os("PATH").unwrap_or_default();
         let mut paths = vec![self.bin.clone()];
@@ -158,7 +159,7 @@ impl PythonEnv {
 }
 
 /// A PostgreSQL database made for one test and dropped when it ends.
-pub struct PgDatabase {
+pub(crate) struct PgDatabase {
     server: String,
     name: String,
 }
@@ -166,7 +167,7 @@ pub struct PgDatabase {
 static PG_COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 impl PgDatabase {
-    pub fn create(label: &str) -> Self {
+    pub(crate) fn create(label: &str) -> Self {
         let server = std::env::var("BACKENDGEN_TEST_PG")
             .unwrap_or_else(|_| "postgresql://postgres@127.0.0.1:5432".to_owned());
         let name = format!(
@@ -190,7 +191,7 @@ impl PgDatabase {
     }
 
     /// The plain URL a hosting provider would hand out; the app picks its driver itself.
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("{}/{}", self.server, self.name)
     }
 }
@@ -510,7 +511,7 @@ fn a_project_grown_by_spec_edits_and_apply_passes_its_gates() {
             Command::new(bin).arg("apply").current_dir(&project),
             &format!("backendgen apply ({what})"),
         );
-        String::from_utf8(output.stdout).unwrap()
+        String::from_utf8(output.stderr).unwrap()
     };
     let spec = project.join("backendgen.yaml");
     let text = fs::read_to_string(&spec).unwrap();

@@ -371,7 +371,7 @@ impl SpecDef {
     }
 }
 
-pub fn edits() -> impl Strategy<Value = (usize, Vec<(u8, usize, usize)>)> {
+pub(crate) fn edits() -> impl Strategy<Value = (usize, Vec<(u8, usize, usize)>)> {
     (
         0usize..100,
         proptest::collection::vec((any::<u8>(), 0usize..50, 0usize..50), 3..10),
@@ -397,7 +397,7 @@ fn holds(old: &Project, new: &Project, changes: &Changes) -> Result<(), String> 
 }
 
 /// A random sequence of specs, each an edit of the one before (the first is made from the seed).
-pub fn sequence(seed: usize, steps: &[(u8, usize, usize)]) -> Vec<String> {
+pub(crate) fn sequence(seed: usize, steps: &[(u8, usize, usize)]) -> Vec<String> {
     let mut spec = SpecDef {
         resources: Vec::new(),
         counter: 0,

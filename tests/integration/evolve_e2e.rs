@@ -29,7 +29,7 @@ use crate::e2e::{PgDatabase, PythonEnv, for_target, generate, python_env, run_ok
 use crate::support::repo_root;
 
 /// A spec change and what its revision must do to the rows.
-pub struct Case {
+pub(crate) struct Case {
     pub name: &'static str,
     pub target: Target,
     pub old: &'static str,
@@ -214,7 +214,7 @@ fn gates(case: &Case, migrated: &Path, tests_url: &str) {
     gate("pytest", &tests, Some(tests_url));
 }
 
-pub fn run(case: &Case) {
+pub(crate) fn run(case: &Case) {
     let (old, new, migrated) = projects(case);
     let paths = (old.as_path(), new.as_path(), migrated.as_path());
     let dbs = migrated.with_file_name(format!("{}_dbs", case.name));
@@ -237,7 +237,7 @@ pub fn run(case: &Case) {
 /// default), converted without loss (int to bigint, string to text, longer, more digits),
 /// made required or optional, unique or not, indexed; enum values added and removed; the table
 /// no longer owned; list filters, sorts and a search. `order` is a word SQL reserves.
-pub const FIELDS_OLD: &str = r#"project: { name: evolve_fields }
+pub(crate) const FIELDS_OLD: &str = r"project: { name: evolve_fields }
 resources:
   task:
     fields:
@@ -256,9 +256,9 @@ resources:
     list:
       filter: [status]
       sort: [title]
-"#;
+";
 
-pub const FIELDS_NEW: &str = r#"project: { name: evolve_fields }
+pub(crate) const FIELDS_NEW: &str = r#"project: { name: evolve_fields }
 resources:
   task:
     owned: false
@@ -312,7 +312,7 @@ fn field_changes_keep_the_rows() {
 
 /// Conversions that lose values, allowed: a shorter string, text to int, fewer decimal
 /// places, bigint to int, text to an enum. The downgrade widens again, rows and all.
-pub const LOSSY_OLD: &str = r#"project: { name: evolve_lossy }
+pub(crate) const LOSSY_OLD: &str = r"project: { name: evolve_lossy }
 resources:
   item:
     owned: false
@@ -322,9 +322,9 @@ resources:
       amount: { type: decimal, precision: 10, scale: 3 }
       big: { type: bigint, optional: true }
       kind: { type: string, max_length: 20, default: solid }
-"#;
+";
 
-pub const LOSSY_NEW: &str = r#"project: { name: evolve_lossy }
+pub(crate) const LOSSY_NEW: &str = r"project: { name: evolve_lossy }
 resources:
   item:
     owned: false
@@ -334,7 +334,7 @@ resources:
       amount: { type: decimal, precision: 10, scale: 1 }
       big: { type: int, optional: true }
       kind: { type: enum, values: [solid, liquid], default: solid }
-"#;
+";
 
 #[test]
 fn lossy_changes_rewrite_what_does_not_convert() {
@@ -364,7 +364,7 @@ fn lossy_changes_rewrite_what_does_not_convert() {
 /// Resources: one added, one removed, one renamed (its table, sequence, indexes and
 /// constraints, and its children's columns and keys), a relation added to an existing table,
 /// a relation's `on_delete` changed, relations made required.
-pub const RESOURCES_OLD: &str = r#"project: { name: evolve_resources }
+pub(crate) const RESOURCES_OLD: &str = r"project: { name: evolve_resources }
 resources:
   category:
     plural: categories
@@ -386,9 +386,9 @@ resources:
   note:
     fields:
       body: text
-"#;
+";
 
-pub const RESOURCES_NEW: &str = r#"project: { name: evolve_resources }
+pub(crate) const RESOURCES_NEW: &str = r"project: { name: evolve_resources }
 resources:
   brand:
     owned: false
@@ -413,7 +413,7 @@ resources:
     belongs_to: group
     fields:
       body: text
-"#;
+";
 
 #[test]
 fn resources_are_added_removed_and_renamed_with_their_rows() {
@@ -728,7 +728,7 @@ fn apply_migrates_a_database_with_rows() {
             .current_dir(&project),
         "backendgen apply",
     );
-    let out = String::from_utf8_lossy(&output.stdout);
+    let out = String::from_utf8_lossy(&output.stderr);
     assert!(
         out.contains("created alembic/versions/0002_tasks.py"),
         "{out}"

@@ -39,7 +39,7 @@ fn add_resource_writes_the_resource_and_wires_it() {
     let (_dir, root) = project();
     add_project_resource(&root)
         .success()
-        .stdout(predicate::str::contains("created app/models/project.py"));
+        .stderr(predicate::str::contains("created app/models/project.py"));
     for path in [
         "app/models/project.py",
         "app/schemas/project.py",
@@ -203,8 +203,8 @@ fn an_edit_where_the_wiring_goes_is_a_conflict_and_nothing_else_is_lost() {
     );
     add_project_resource(&root)
         .code(3)
-        .stdout(predicate::str::contains("conflict app/main.py"))
-        .stdout(predicate::str::contains("created app/models/project.py"))
+        .stderr(predicate::str::contains("conflict app/main.py"))
+        .stderr(predicate::str::contains("created app/models/project.py"))
         .stderr(predicate::str::contains(
             "1 file changed both by you and by backendgen in the same lines",
         ))
@@ -389,8 +389,8 @@ fn remove_after_add_restores_the_tree_apart_from_the_migrations() {
         .args(["remove-resource", "project"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("deleted app/models/project.py"))
-        .stdout(predicate::str::contains(
+        .stderr(predicate::str::contains("deleted app/models/project.py"))
+        .stderr(predicate::str::contains(
             "created alembic/versions/0003_drop_projects.py",
         ));
     assert_eq!(tree_without_history(&root), before);
@@ -413,10 +413,10 @@ fn remove_keeps_and_lists_the_files_the_user_changed() {
         .args(["remove-resource", "project"])
         .assert()
         .success()
-        .stdout(predicate::str::contains(
+        .stderr(predicate::str::contains(
             "left in place, because they were changed",
         ))
-        .stdout(predicate::str::contains("  app/services/project.py"));
+        .stderr(predicate::str::contains("  app/services/project.py"));
     assert!(read(&root, "app/services/project.py").contains("(mine)"));
     assert!(!root.join("app/models/project.py").exists());
 }

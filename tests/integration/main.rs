@@ -7,6 +7,7 @@ mod e2e;
 mod evolve;
 mod evolve_e2e;
 mod grow;
+mod install;
 mod properties;
 mod schema;
 mod snapshots;

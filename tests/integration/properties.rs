@@ -78,7 +78,7 @@ pub(crate) fn spec() -> impl Strategy<Value = String> {
             match access {
                 1 => spec.push_str("    access: { list: public, get: public }\n"),
                 2 if *owned => {
-                    spec.push_str("    access: { delete: [boss] }\n    admin_roles: [boss]\n")
+                    spec.push_str("    access: { delete: [boss] }\n    admin_roles: [boss]\n");
                 }
                 2 => spec.push_str("    access: { update: [editor, boss] }\n"),
                 _ => {}

@@ -4,23 +4,23 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
-pub fn repo_root() -> PathBuf {
+pub(crate) fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-pub fn example(name: &str) -> PathBuf {
+pub(crate) fn example(name: &str) -> PathBuf {
     repo_root().join("examples").join(name)
 }
 
 /// The backendgen binary, run in `dir`.
-pub fn backendgen(dir: &Path) -> Command {
+pub(crate) fn backendgen(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("backendgen").expect("the binary is built");
     cmd.current_dir(dir);
     cmd
 }
 
 /// Every file below `dir`, sorted, as `(relative path, contents)`.
-pub fn read_tree(dir: &Path) -> Vec<(String, String)> {
+pub(crate) fn read_tree(dir: &Path) -> Vec<(String, String)> {
     let mut files: Vec<(String, String)> = walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
@@ -40,7 +40,7 @@ pub fn read_tree(dir: &Path) -> Vec<(String, String)> {
 }
 
 /// A fresh `backendgen new tasks` in a temporary folder: the folder, and the project in it.
-pub fn new_tasks_project() -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn new_tasks_project() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     backendgen(dir.path())
         .args(["new", "tasks"])
@@ -51,13 +51,13 @@ pub fn new_tasks_project() -> (tempfile::TempDir, PathBuf) {
 }
 
 /// Replaces the first `from` in a project file with `to`, as a user's edit.
-pub fn edit(root: &Path, path: &str, from: &str, to: &str) {
+pub(crate) fn edit(root: &Path, path: &str, from: &str, to: &str) {
     let full = root.join(path);
     let text = std::fs::read_to_string(&full).unwrap();
     assert!(text.contains(from), "{path} has no {from:?}");
     std::fs::write(full, text.replacen(from, to, 1)).unwrap();
 }
 
-pub fn read(root: &Path, path: &str) -> String {
+pub(crate) fn read(root: &Path, path: &str) -> String {
     std::fs::read_to_string(root.join(path)).unwrap()
 }
