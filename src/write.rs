@@ -218,7 +218,12 @@ mod tests {
             ],
         )
         .unwrap();
-        let mode = |p: &str| fs::metadata(dir.path().join(p)).unwrap().permissions().mode();
+        let mode = |p: &str| {
+            fs::metadata(dir.path().join(p))
+                .unwrap()
+                .permissions()
+                .mode()
+        };
         assert_eq!(mode("scripts/start.sh") & 0o111, 0o111);
         assert_eq!(mode("notes.txt") & 0o111, 0);
     }
