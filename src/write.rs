@@ -127,7 +127,25 @@ fn write_one(
             }
         }
     }
-    fs::write(&path, &file.contents).with_context(|| format!("failed to write {}", path.display()))
+    fs::write(&path, &file.contents)
+        .with_context(|| format!("failed to write {}", path.display()))?;
+    if file.contents.starts_with("#!") {
+        make_executable(&path)?;
+    }
+    Ok(())
+}
+
+/// A script (a file that starts with `#!`) is written executable, as `git` would check it out.
+#[cfg(unix)]
+fn make_executable(path: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(0o755))
+        .with_context(|| format!("failed to make {} executable", path.display()))
+}
+
+#[cfg(not(unix))]
+fn make_executable(_path: &Path) -> Result<()> {
+    Ok(())
 }
 
 /// Like `create_dir_all`, remembering each folder it creates.
@@ -185,6 +203,29 @@ mod tests {
             fs::read_to_string(dir.path().join("a/b/c.txt")).unwrap(),
             "x"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn scripts_are_written_executable() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        write_all(
+            dir.path(),
+            &[
+                PlannedFile::new("scripts/start.sh", "#!/bin/sh\n"),
+                PlannedFile::new("notes.txt", "x"),
+            ],
+        )
+        .unwrap();
+        let mode = |p: &str| {
+            fs::metadata(dir.path().join(p))
+                .unwrap()
+                .permissions()
+                .mode()
+        };
+        assert_eq!(mode("scripts/start.sh") & 0o111, 0o111);
+        assert_eq!(mode("notes.txt") & 0o111, 0);
     }
 
     #[test]

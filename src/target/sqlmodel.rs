@@ -88,6 +88,6 @@ impl OrmDialect for SqlModel {
     }
 
     fn dependency(&self) -> Option<&'static str> {
-        Some("sqlmodel>=0.0.50")
+        Some("sqlmodel>=0.0.50,<0.1")
     }
 }

