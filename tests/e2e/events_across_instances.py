@@ -11,7 +11,9 @@ Run with the project's own virtual environment. The project is the tasks spec wi
 3. webhooks queued while no worker runs are delivered once one starts, each signed as
    Standard Webhooks says, and retried after the receiver answers 500 (the receiver fails
    every message's first attempt);
-4. a hook job for each change is run by the worker (its log line).
+4. a hook job for each change is run by the worker (its log line);
+and before all that, with Redis unreachable, a create still answers 201, `/health/ready`
+answers 503 naming Redis, and the failure to publish is logged.
 Only the Redis database of REDIS_URL is flushed, before and after. Exits non-zero on the
 first failure.
 """
@@ -170,6 +172,19 @@ def main() -> None:
             }
             alice = token(key, origin, "alice", "user")
             bob = token(key, origin, "bob", "user")
+            # Redis away (nothing listens on port 1): changes still succeed, readiness says so.
+            away = {**env, "REDIS_URL": "redis://127.0.0.1:1/0", "REDIS_TIMEOUT_SECONDS": "0.5"}
+            with served(project, away, logs / "away.log") as c:
+                headers = {"Authorization": f"Bearer {alice}"}
+                response = httpx.post(f"{c}/api/tasks", json={"title": "Away"}, headers=headers)
+                if response.status_code != 201:
+                    fail(f"with Redis away a create answered {response.status_code}")
+                response = httpx.get(f"{c}/health/ready")
+                if response.status_code != 503 or response.json()["checks"].get("redis") != "failed":
+                    fail(f"with Redis away /health/ready answered {response.status_code} {response.text}")
+                if "Cannot publish" not in (logs / "away.log").read_text():
+                    fail("the failure to publish was not logged")
+            print("redis away: the create succeeded, /health/ready reports redis failed, the failure is logged")
             with served(project, env, logs / "a.log") as a, served(project, env, logs / "b.log") as b:
                 (row_id,) = asyncio.run(feed_checks(a, b, alice, bob))
                 time.sleep(1.0)
