@@ -188,9 +188,11 @@ def resources(project: Path) -> list[tuple[str, str, str]]:
     paths = app.openapi()["paths"]
     found = []
     for module in sorted((project / "app" / "routers").glob("*.py")):
-        if module.stem == "__init__":
+        text = module.read_text()
+        if 'prefix="' not in text:
+            # Not a resource's router (`__init__`, the events feed).
             continue
-        prefix = module.read_text().split('prefix="', 1)[1].split('"', 1)[0]
+        prefix = text.split('prefix="', 1)[1].split('"', 1)[0]
         if prefix in paths:
             found.append((module.stem, prefix))
     # The spec's order: parents are declared above their children.
