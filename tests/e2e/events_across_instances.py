@@ -173,7 +173,13 @@ def main() -> None:
             alice = token(key, origin, "alice", "user")
             bob = token(key, origin, "bob", "user")
             # Redis away (nothing listens on port 1): changes still succeed, readiness says so.
-            away = {**env, "REDIS_URL": "redis://127.0.0.1:1/0", "REDIS_TIMEOUT_SECONDS": "0.5"}
+            # (Its webhooks would run in process then: not to the receiver checked below.)
+            away = {
+                **env,
+                "REDIS_URL": "redis://127.0.0.1:1/0",
+                "REDIS_TIMEOUT_SECONDS": "0.5",
+                "WEBHOOK_URLS": "",
+            }
             with served(project, away, logs / "away.log") as c:
                 headers = {"Authorization": f"Bearer {alice}"}
                 response = httpx.post(f"{c}/api/tasks", json={"title": "Away"}, headers=headers)
