@@ -3,7 +3,9 @@
 //! database from one to the other, and one Alembic revision that runs them (`upgrade()`) and
 //! undoes them (`downgrade()`). Nothing here reads a database or the disk.
 //!
-//! ```no_run
+//! How `apply` uses it (not a doctest: `migrations` and `Problems::located` are crate-private):
+//!
+//! ```ignore
 //! # use backendgen::{evolve, migrations, model::Project, problem::Problems};
 //! # fn apply(old: &Project, new: &Project, spec_text: &str, root: &std::path::Path) -> anyhow::Result<()> {
 //! let options = evolve::Options { allow_lossy: false };
