@@ -3,6 +3,8 @@
 use crate::model::{Project, Resource, Rule};
 use crate::python;
 
+use super::english_list;
+
 /// Whether any resource of `project` publishes change events.
 pub(super) fn any(project: &Project) -> bool {
     project.resources.iter().any(|r| r.events)
@@ -61,4 +63,12 @@ pub(super) fn hook_imports(project: &Project) -> String {
         .map(|m| format!("from app.hooks import {m} as {m}_hooks"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// "`products` and `carts`": the resources with events, for the README.
+pub(super) fn resources_phrase(project: &Project) -> String {
+    let names: Vec<String> = with_events(project)
+        .map(|r| format!("`{}`", r.plural))
+        .collect();
+    english_list(&names.iter().map(String::as_str).collect::<Vec<_>>())
 }

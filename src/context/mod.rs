@@ -231,17 +231,7 @@ fn project_view(project: &Project) -> ProjectView<'_> {
         events: events::any(project),
         event_declarations: events::declarations(project),
         hook_imports: events::hook_imports(project),
-        event_resources: english_list(
-            &project
-                .resources
-                .iter()
-                .filter(|r| r.events)
-                .map(|r| format!("`{}`", r.plural))
-                .collect::<Vec<_>>()
-                .iter()
-                .map(String::as_str)
-                .collect::<Vec<_>>(),
-        ),
+        event_resources: events::resources_phrase(project),
         name_literal: python::string(&project.name),
     }
 }
