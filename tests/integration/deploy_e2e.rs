@@ -4,6 +4,7 @@
 //! the image installs it (`uv sync --locked --no-dev`), migrates PostgreSQL and serves.
 //!
 //! There is no container engine here, so the image itself is never built: what it runs is.
+//! uv and PostgreSQL come from `tools.rs`.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -15,10 +16,11 @@ use std::time::{Duration, Instant};
 use backendgen::target::Target;
 
 use crate::e2e::{PgDatabase, for_target, generate, python_env, run_ok, target_name};
+use crate::tools;
 
 /// `uv` in `project`, with nothing of the caller's virtual environment.
 fn uv(project: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new("uv");
+    let mut cmd = Command::new(tools::uv());
     cmd.args(args)
         .current_dir(project)
         .env_remove("VIRTUAL_ENV")
@@ -28,12 +30,9 @@ fn uv(project: &Path, args: &[&str]) -> Command {
 
 /// `scripts/start.sh` as the image runs it: the project's `.venv` first on PATH, production.
 fn start_script(project: &Path, database_url: Option<&str>, port: u16) -> Command {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    let mut paths = vec![project.join(".venv/bin")];
-    paths.extend(std::env::split_paths(&path));
     let mut cmd = Command::new(project.join("scripts/start.sh"));
     cmd.current_dir(project)
-        .env("PATH", std::env::join_paths(paths).unwrap())
+        .env("PATH", tools::path_with(&[&project.join(".venv/bin")]))
         .env("ENVIRONMENT", "production")
         .env("HOST", "127.0.0.1")
         .env("PORT", port.to_string())
@@ -168,7 +167,7 @@ fn wait_at_most(child: &mut Child, limit: Duration) -> Option<std::process::Exit
 
 fn psql(url: &str, sql: &str) -> String {
     let output = run_ok(
-        Command::new("psql").args([url, "-tA", "-v", "ON_ERROR_STOP=1", "-c", sql]),
+        tools::postgres().psql(url).args(["-tA", "-c", sql]),
         &format!("psql: {sql}"),
     );
     String::from_utf8(output.stdout).unwrap().trim().to_owned()

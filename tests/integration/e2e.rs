@@ -2,9 +2,9 @@
 //! `ruff check`, `ruff format --check`, `mypy --strict`, `pytest`, `alembic upgrade head` and
 //! `alembic check` — on SQLite and on PostgreSQL.
 //!
-//! Needs `uv` on PATH and a PostgreSQL server (default `postgresql://postgres@127.0.0.1:5432`,
-//! or `BACKENDGEN_TEST_PG`). The virtual environment is cached under `target/e2e/` keyed by the
-//! generated project's dependency list, with bytecode compiled once.
+//! What they run (uv, PostgreSQL, Node.js, Redis) is found or set up by `tools.rs`. The virtual
+//! environment is cached under `target/e2e/` keyed by the generated project's dependency
+//! list, with bytecode compiled once.
 
 use std::collections::hash_map::DefaultHasher;
 use std::fs;
@@ -20,6 +20,7 @@ use backendgen::target::Target;
 use backendgen::{plan, validate::validate, write};
 
 use crate::support::{example, repo_root};
+use crate::tools;
 
 fn e2e_dir() -> PathBuf {
     repo_root().join("target").join("e2e")
@@ -92,13 +93,13 @@ pub(crate) fn python_env(project: &Path) -> PythonEnv {
             fs::remove_dir_all(&root).unwrap();
         }
         run_ok(
-            Command::new("uv")
+            Command::new(tools::uv())
                 .args(["venv", "--quiet", "--python", "3.11"])
                 .arg(&root),
             "uv venv",
         );
         run_ok(
-            Command::new("uv")
+            Command::new(tools::uv())
                 .args([
                     "pip",
                     "install",
@@ -152,13 +153,10 @@ impl PythonEnv {
     /// A command from the environment, run in `project`, with caches kept outside it.
     pub(crate) fn command(&self, project: &Path, program: &str) -> Command {
         let mut cmd = Command::new(self.bin.join(program));
-        let path = std::env::var_os("PATH").unwrap_or_default();
-        let mut paths = vec![self.bin.clone()];
-        paths.extend(std::env::split_paths(&path));
         let name = project.file_name().unwrap().to_string_lossy().to_string();
         let cache = e2e_dir().join("cache").join(name);
         cmd.current_dir(project)
-            .env("PATH", std::env::join_paths(paths).unwrap())
+            .env("PATH", tools::path_with(&[&self.bin]))
             .env("VIRTUAL_ENV", self.bin.parent().unwrap())
             .env("MYPY_CACHE_DIR", cache.join("mypy"))
             .env("RUFF_CACHE_DIR", cache.join("ruff"))
@@ -168,9 +166,9 @@ impl PythonEnv {
     }
 }
 
-/// A PostgreSQL database made for one test and dropped when it ends.
+/// A PostgreSQL database made for one test and dropped when it ends, on the server of
+/// `tools::postgres`.
 pub(crate) struct PgDatabase {
-    server: String,
     name: String,
 }
 
@@ -178,45 +176,42 @@ static PG_COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 impl PgDatabase {
     pub(crate) fn create(label: &str) -> Self {
-        let server = std::env::var("BACKENDGEN_TEST_PG")
-            .unwrap_or_else(|_| "postgresql://postgres@127.0.0.1:5432".to_owned());
         let name = format!(
             "bg_{label}_{}_{}",
             std::process::id(),
             PG_COUNTER.fetch_add(1, Ordering::SeqCst)
         );
-        let db = PgDatabase { server, name };
-        db.admin(&format!("DROP DATABASE IF EXISTS {}", db.name));
-        db.admin(&format!("CREATE DATABASE {}", db.name));
-        db
-    }
-
-    fn admin(&self, sql: &str) {
-        run_ok(
-            Command::new("psql")
-                .arg(format!("{}/postgres", self.server))
-                .args(["-v", "ON_ERROR_STOP=1", "-q", "-c", sql]),
-            &format!("psql: {sql}"),
-        );
+        for sql in [
+            format!("DROP DATABASE IF EXISTS {name}"),
+            format!("CREATE DATABASE {name}"),
+        ] {
+            run_ok(&mut admin(&sql), &format!("psql: {sql}"));
+        }
+        PgDatabase { name }
     }
 
     /// The plain URL a hosting provider would hand out; the app picks its driver itself.
     pub(crate) fn url(&self) -> String {
-        format!("{}/{}", self.server, self.name)
+        format!("{}/{}", tools::postgres().url(), self.name)
     }
 }
 
 impl Drop for PgDatabase {
     fn drop(&mut self) {
-        let _ = Command::new("psql")
-            .arg(format!("{}/postgres", self.server))
-            .args([
-                "-q",
-                "-c",
-                &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
-            ])
-            .output();
+        let _ = admin(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ))
+        .output();
     }
+}
+
+/// `psql` running `sql` on the server's `postgres` database.
+fn admin(sql: &str) -> Command {
+    let server = tools::postgres();
+    let mut psql = server.psql(&format!("{}/postgres", server.url()));
+    psql.args(["-c", sql]);
+    psql
 }
 
 /// Where the gates run: SQLite always, PostgreSQL too when asked.
@@ -655,11 +650,11 @@ fn every_example_has_an_end_to_end_test() {
 #[test]
 fn default_project_accepts_real_better_auth_tokens() {
     let harness = repo_root().join("tests/e2e/better-auth");
-    if !harness.join("node_modules/better-auth").is_dir() {
+    let node = tools::node();
+    if npm_packages_stale(&harness) {
         run_ok(
-            Command::new("npm")
-                .args(["ci", "--no-audit", "--no-fund"])
-                .current_dir(&harness),
+            node.npm(&harness)
+                .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]),
             "npm ci in tests/e2e/better-auth",
         );
     }
@@ -668,10 +663,20 @@ fn default_project_accepts_real_better_auth_tokens() {
     let output = run_ok(
         env.command(&project, "python")
             .arg(repo_root().join("tests/e2e/better_auth_e2e.py"))
-            .arg(&project),
+            .arg(&project)
+            .env("PATH", tools::path_with(&[&env.bin, node.bin()])),
         "the Better Auth end-to-end script",
     );
     assert!(String::from_utf8_lossy(&output.stdout).contains("PASSED"));
+}
+
+/// Whether `npm ci` is due in `harness`: no packages installed, or installed from an older
+/// package-lock.json than the one there now.
+fn npm_packages_stale(harness: &Path) -> bool {
+    let modified = |path: &Path| fs::metadata(path).and_then(|m| m.modified()).ok();
+    let installed = modified(&harness.join("node_modules/.package-lock.json"));
+    let wanted = modified(&harness.join("package-lock.json"));
+    !harness.join("node_modules/better-auth").is_dir() || installed < wanted
 }
 
 /// Every role a spec names, comma-separated (the hostile client holds them all).
@@ -760,16 +765,14 @@ fn sync_sqlmodel_shop_serves_planted_rows_on_postgresql() {
 }
 
 /// Events across instances (issue: live updates scale out through Redis): two uvicorn
-/// servers of the tasks project with `events: true` on one PostgreSQL database and the
-/// machine's Redis (`BACKENDGEN_TEST_REDIS`, default database 11 of 127.0.0.1:6379, flushed
-/// before and after), a worker started late and a webhook receiver that fails each first
-/// attempt; see tests/e2e/events_across_instances.py. The sync SQLAlchemy target: its hooks
+/// servers of the tasks project with `events: true` on one PostgreSQL database and one Redis
+/// database (`tools::redis_url`, flushed before and after), a worker started late and a
+/// webhook receiver that fails each first attempt; see tests/e2e/events_across_instances.py. The sync SQLAlchemy target: its hooks
 /// run on threads, the rest of the events code is the same in every target (and each
 /// target's generated suite runs it in process, in the shop's gates).
 #[test]
 fn events_reach_other_instances_and_the_worker_delivers_webhooks() {
-    let redis = std::env::var("BACKENDGEN_TEST_REDIS")
-        .unwrap_or_else(|_| "redis://127.0.0.1:6379/11".to_owned());
+    let redis = tools::redis_url();
     let spec =
         backendgen::DEFAULT_SPEC.replace("    owned: true", "    events: true\n    owned: true");
     assert_ne!(spec, backendgen::DEFAULT_SPEC);
@@ -783,7 +786,7 @@ fn events_reach_other_instances_and_the_worker_delivers_webhooks() {
             .arg(repo_root().join("tests/e2e/events_across_instances.py"))
             .arg(&project)
             .arg(database.url())
-            .arg(&redis),
+            .arg(redis),
         &format!("[{name}] events across instances"),
     );
     assert!(String::from_utf8_lossy(&output.stdout).contains("PASSED"));

@@ -14,7 +14,8 @@
 //! - the revision passes the project's `ruff check`, `ruff format --check` and
 //!   `mypy --strict`, and the project's own migration tests.
 //!
-//! Needs what `e2e.rs` needs (uv, PostgreSQL); the cases run in parallel.
+//! Runs on what `e2e.rs` runs on (uv and PostgreSQL, from `tools.rs`); the cases run in
+//! parallel.
 
 use std::fs;
 use std::path::{Path, PathBuf};

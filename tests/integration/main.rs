@@ -13,3 +13,4 @@ mod properties;
 mod schema;
 mod snapshots;
 mod support;
+mod tools;
