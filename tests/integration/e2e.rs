@@ -767,9 +767,10 @@ fn sync_sqlmodel_shop_serves_planted_rows_on_postgresql() {
 /// Events across instances (issue: live updates scale out through Redis): two uvicorn
 /// servers of the tasks project with `events: true` on one PostgreSQL database and one Redis
 /// database (`tools::redis_url`, flushed before and after), a worker started late and a
-/// webhook receiver that fails each first attempt; see tests/e2e/events_across_instances.py. The sync SQLAlchemy target: its hooks
-/// run on threads, the rest of the events code is the same in every target (and each
-/// target's generated suite runs it in process, in the shop's gates).
+/// webhook receiver that fails each first attempt; see tests/e2e/events_across_instances.py.
+/// The sync SQLAlchemy target: its hooks run on threads, the rest of the events code is the
+/// same in every target (and each target's generated suite runs it in process, in the shop's
+/// gates).
 #[test]
 fn events_reach_other_instances_and_the_worker_delivers_webhooks() {
     let redis = tools::redis_url();

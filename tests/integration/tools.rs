@@ -58,6 +58,7 @@ fn installed(name: &str, fill: impl FnOnce(&Path)) -> PathBuf {
     if done(&dir) {
         return dir;
     }
+    remove_orphans(&format!("{name}.partial-"));
     let partial = tools_dir().join(format!("{name}.partial-{}", std::process::id()));
     let _ = fs::remove_dir_all(&partial);
     fs::create_dir_all(&partial).unwrap();
@@ -315,7 +316,7 @@ impl Throwaway {
     /// `kind` (`postgres` or `redis`) from `program`, with its files in
     /// `target/tools/<kind>-<pid>`.
     fn start(kind: &str, program: &Path) -> Throwaway {
-        remove_orphans(kind);
+        remove_orphans(&format!("{kind}-"));
         let data = tools_dir().join(format!("{kind}-{}", std::process::id()));
         let mut child = Command::new("python3")
             .arg(repo_root().join("tests/e2e/throwaway_server.py"))
@@ -342,16 +343,16 @@ impl Throwaway {
     }
 }
 
-/// Deletes the files of throwaway servers whose test process is gone without cleaning up
-/// (killed with its supervisor, say). Only where /proc tells which processes live.
-fn remove_orphans(kind: &str) {
+/// Deletes what a test process left in `target/tools/<prefix><pid>` when it was killed:
+/// a throwaway server's files (killed with its supervisor), an install cut short. Only where
+/// /proc tells which processes live.
+fn remove_orphans(prefix: &str) {
     if !Path::new("/proc/self").exists() {
         return;
     }
-    let prefix = format!("{kind}-");
     for entry in fs::read_dir(tools_dir()).into_iter().flatten().flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if let Some(pid) = name.strip_prefix(&prefix)
+        if let Some(pid) = name.strip_prefix(prefix)
             && pid.parse::<u32>().is_ok()
             && !Path::new("/proc").join(pid).exists()
         {
