@@ -151,7 +151,7 @@ pub(super) fn session_dep_imports(target: Target) -> String {
     let (module, name) = target.dialect().session(target.mode);
     let mut imports = Imports::default();
     imports
-        .add("collections.abc", target.view().iterator)
+        .add("collections.abc", "AsyncIterator")
         .add("typing", "Annotated")
         .add("fastapi", "Depends")
         .add(module, name)

@@ -136,6 +136,9 @@ pub(super) struct ResourceView<'a> {
     pub(super) conflict_reason: String,
     /// A unique value or a reference can make the database refuse a write (409).
     pub(super) may_conflict: bool,
+    /// A write reads the row back: the database stores some value otherwise than the app
+    /// holds it (decimals: scale on PostgreSQL, binary floats on SQLite).
+    pub(super) reads_back: bool,
     /// Migration: the `op.create_table(...)` arguments after the columns, and the indexes.
     pub(super) table_constraints: Vec<String>,
     pub(super) indexes: Vec<IndexView>,
@@ -520,6 +523,7 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
         conflict_reason: conflict_reason(resource).to_owned(),
         may_conflict: !unique_words.is_empty()
             || resource.fields.iter().any(|f| f.references.is_some()),
+        reads_back: resource.fields.iter().any(|f| f.ty == FieldType::Decimal),
         unique_list: python::string_list("UNIQUE = ", &unique_fields),
         unique_columns: python::string_tuple("UNIQUE = ", &unique_fields),
         not_null_tuple: if not_null.is_empty() {

@@ -153,8 +153,10 @@ impl PythonEnv {
     /// A command from the environment, run in `project`, with caches kept outside it.
     pub(crate) fn command(&self, project: &Path, program: &str) -> Command {
         let mut cmd = Command::new(self.bin.join(program));
-        let name = project.file_name().unwrap().to_string_lossy().to_string();
-        let cache = e2e_dir().join("cache").join(name);
+        let cache = project_cache(project);
+        if program == "mypy" {
+            self.seed_mypy_cache(&cache.join("mypy"));
+        }
         cmd.current_dir(project)
             .env("PATH", tools::path_with(&[&self.bin]))
             .env("VIRTUAL_ENV", self.bin.parent().unwrap())
@@ -163,6 +165,60 @@ impl PythonEnv {
             .env_remove("DATABASE_URL")
             .env_remove("TEST_DATABASE_URL");
         cmd
+    }
+
+    /// The mypy cache every project's first run in this environment starts from: most of a
+    /// cold run goes into the environment's packages (FastAPI, SQLAlchemy, Pydantic), the
+    /// same for every project; a warm one checks only the project. mypy finds the project's
+    /// own modules stale (another path, other contents) and checks them again.
+    fn mypy_template(&self) -> PathBuf {
+        self.bin.parent().unwrap().join("mypy-cache")
+    }
+
+    fn seed_mypy_cache(&self, cache: &Path) {
+        let template = self.mypy_template();
+        if !cache.exists() && template.exists() {
+            copy_tree(&template, cache);
+        }
+    }
+
+    /// Keeps `project`'s mypy cache, after a run that passed, as the template (when there
+    /// is none yet).
+    pub(crate) fn keep_mypy_cache(&self, project: &Path) {
+        static LOCK: Mutex<()> = Mutex::new(());
+        let _guard = LOCK
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let template = self.mypy_template();
+        if template.exists() {
+            return;
+        }
+        // Copied aside, then renamed: a template is never seen half written.
+        let partial = template.with_extension("partial");
+        if partial.exists() {
+            fs::remove_dir_all(&partial).unwrap();
+        }
+        copy_tree(&project_cache(project).join("mypy"), &partial);
+        fs::rename(&partial, &template).unwrap();
+    }
+}
+
+/// Where the tools keep their caches for `project`, outside it.
+fn project_cache(project: &Path) -> PathBuf {
+    let name = project.file_name().unwrap().to_string_lossy().to_string();
+    e2e_dir().join("cache").join(name)
+}
+
+/// Copies the files below `from` to `to`.
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&dest).unwrap();
+        } else {
+            fs::copy(entry.path(), &dest).unwrap();
+        }
     }
 }
 
@@ -242,6 +298,7 @@ fn run_gates(name: &str, project: &Path, databases: Databases) {
     gate("ruff", &["check", "."], &[]);
     gate("ruff", &["format", "--check", "."], &[]);
     gate("mypy", &["app", "alembic"], &[]);
+    env.keep_mypy_cache(&project);
     gate("pytest", &["-q", "-p", "no:cacheprovider"], &[]);
     let sqlite = format!("sqlite:///{}", project.join("e2e.db").display());
     gate(
