@@ -26,6 +26,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 START_SECONDS = 60
 
@@ -37,19 +38,14 @@ def free_port() -> int:
         return port
 
 
-def unprivileged(data: Path) -> Callable[[], None] | None:
-    """As root: hands DATA_DIR to `nobody` and gives the function that becomes `nobody`."""
+def unprivileged(data: Path) -> dict[str, Any]:
+    """As root: hands DATA_DIR to `nobody`, and gives the `subprocess` arguments that run a
+    program as `nobody`; otherwise none."""
     if os.geteuid() != 0:
-        return None
+        return {}
     nobody = pwd.getpwnam("nobody")
     os.chown(data, nobody.pw_uid, nobody.pw_gid)
-
-    def become_nobody() -> None:
-        os.setgroups([])
-        os.setgid(nobody.pw_gid)
-        os.setuid(nobody.pw_uid)
-
-    return become_nobody
+    return {"user": nobody.pw_uid, "group": nobody.pw_gid, "extra_groups": []}
 
 
 def wait_until(ready: Callable[[], bool], server: subprocess.Popen[bytes]) -> bool:
@@ -64,66 +60,91 @@ def wait_until(ready: Callable[[], bool], server: subprocess.Popen[bytes]) -> bo
     return False
 
 
-def start_postgres(bin_dir: Path, data: Path) -> tuple[subprocess.Popen[bytes], str]:
-    demote = unprivileged(data)
-    cluster = data / "cluster"
+# How each kind stops at once: PostgreSQL's immediate shutdown is SIGQUIT.
+STOP_SIGNALS = {"postgres": signal.SIGQUIT, "redis": signal.SIGTERM}
+
+
+def serve_on_free_port(
+    kind: str,
+    args_for: Callable[[int], list[str | Path]],
+    ready_for: Callable[[int], Callable[[], bool]],
+    data: Path,
+    as_user: dict[str, Any] | None = None,
+) -> tuple[subprocess.Popen[bytes], int]:
+    """Starts the server `args_for(port)` runs, in a session of its own with its output in
+    DATA_DIR/server.log, and waits until `ready_for(port)` says it serves. A free port can
+    be taken between the probe and the start: a few are tried."""
     log = data / "server.log"
-    with log.open("ab") as out:
-        subprocess.run(
-            [bin_dir / "initdb", "-D", cluster, "-U", "postgres", "--auth=trust"]
-            + ["--no-sync", "--encoding=UTF8", "--locale=C"],
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            cwd=data,
-            preexec_fn=demote,
-            check=True,
-        )
-    pid_file = cluster / "postmaster.pid"
-
-    def ready() -> bool:
-        # The postmaster writes "ready" on the eighth line once it accepts connections.
-        try:
-            lines = pid_file.read_text().splitlines()
-        except OSError:
-            return False
-        return len(lines) > 7 and lines[7].strip() == "ready"
-
-    # A free port can be taken between the probe and the start: try a few.
     for _ in range(3):
         port = free_port()
-        settings = {
-            "listen_addresses": "127.0.0.1",
-            "unix_socket_directories": str(data),
-            # Tests run in parallel and the generated apps keep connection pools.
-            "max_connections": "300",
-            # Nothing here needs to survive a crash.
-            "fsync": "off",
-            "synchronous_commit": "off",
-            "full_page_writes": "off",
-        }
-        args: list[str | Path] = [bin_dir / "postgres", "-D", cluster, "-p", str(port)]
-        for name, value in settings.items():
-            args += ["-c", f"{name}={value}"]
         with log.open("ab") as out:
             server = subprocess.Popen(
-                args,
+                args_for(port),
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 cwd=data,
-                preexec_fn=demote,
                 start_new_session=True,
+                **(as_user or {}),
             )
-        if wait_until(ready, server):
-            return server, f"postgresql://postgres@127.0.0.1:{port}"
-        stop(server, signal.SIGQUIT)
-    raise RuntimeError(f"PostgreSQL did not start:\n{log.read_text()}")
+        if wait_until(ready_for(port), server):
+            return server, port
+        stop(server, STOP_SIGNALS[kind])
+    raise RuntimeError(f"{kind} did not start:\n{log.read_text()}")
+
+
+def start_postgres(bin_dir: Path, data: Path) -> tuple[subprocess.Popen[bytes], str]:
+    as_user = unprivileged(data)
+    cluster = data / "cluster"
+    initdb: list[str | Path] = [bin_dir / "initdb", "-D", cluster, "-U", "postgres"]
+    initdb += ["--auth=trust", "--no-sync", "--encoding=UTF8", "--locale=C"]
+    with (data / "server.log").open("ab") as out:
+        subprocess.run(
+            initdb,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=data,
+            check=True,
+            **as_user,
+        )
+    pid_file = cluster / "postmaster.pid"
+
+    def accepts_connections(_port: int) -> Callable[[], bool]:
+        def ready() -> bool:
+            # The postmaster writes "ready" on the eighth line once it accepts connections.
+            try:
+                lines = pid_file.read_text().splitlines()
+            except OSError:
+                return False
+            return len(lines) > 7 and lines[7].strip() == "ready"
+
+        return ready
+
+    settings = {
+        "listen_addresses": "127.0.0.1",
+        "unix_socket_directories": str(data),
+        # Tests run in parallel and the generated apps keep connection pools.
+        "max_connections": "300",
+        # Nothing here needs to survive a crash.
+        "fsync": "off",
+        "synchronous_commit": "off",
+        "full_page_writes": "off",
+    }
+
+    def args_for(port: int) -> list[str | Path]:
+        args: list[str | Path] = [bin_dir / "postgres", "-D", cluster, "-p", str(port)]
+        for name, value in settings.items():
+            args += ["-c", f"{name}={value}"]
+        return args
+
+    server, port = serve_on_free_port(
+        "postgres", args_for, accepts_connections, data, as_user
+    )
+    return server, f"postgresql://postgres@127.0.0.1:{port}"
 
 
 def start_redis(redis_server: Path, data: Path) -> tuple[subprocess.Popen[bytes], str]:
-    log = data / "server.log"
-
     def answers(port: int) -> Callable[[], bool]:
         def ready() -> bool:
             try:
@@ -135,26 +156,19 @@ def start_redis(redis_server: Path, data: Path) -> tuple[subprocess.Popen[bytes]
 
         return ready
 
-    for _ in range(3):
-        port = free_port()
-        with log.open("ab") as out:
-            server = subprocess.Popen(
-                [redis_server, "--port", str(port), "--bind", "127.0.0.1"]
-                + ["--save", "", "--appendonly", "no", "--dir", str(data)],
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                cwd=data,
-                start_new_session=True,
-            )
-        if wait_until(answers(port), server):
-            return server, f"redis://127.0.0.1:{port}/0"
-        stop(server, signal.SIGTERM)
-    raise RuntimeError(f"Redis did not start:\n{log.read_text()}")
+    def args_for(port: int) -> list[str | Path]:
+        return [
+            redis_server,
+            *("--port", str(port), "--bind", "127.0.0.1"),
+            *("--save", "", "--appendonly", "no", "--dir", str(data)),
+        ]
+
+    server, port = serve_on_free_port("redis", args_for, answers, data)
+    return server, f"redis://127.0.0.1:{port}/0"
 
 
 def stop(server: subprocess.Popen[bytes], how: signal.Signals) -> None:
-    """Stops the server (PostgreSQL: SIGQUIT, its immediate shutdown), then its session."""
+    """Stops the server with `how`, then whatever is left of its session."""
     try:
         server.send_signal(how)
         server.wait(timeout=10)
@@ -176,7 +190,6 @@ def main() -> None:
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True)
     server: subprocess.Popen[bytes] | None = None
-    how = signal.SIGQUIT if kind == "postgres" else signal.SIGTERM
     try:
         if kind == "postgres":
             server, url = start_postgres(program, data)
@@ -193,8 +206,9 @@ def main() -> None:
         raise SystemExit(1) from error
     finally:
         if server is not None:
-            stop(server, how)
+            stop(server, STOP_SIGNALS[kind])
         shutil.rmtree(data, ignore_errors=True)
+
 
 if __name__ == "__main__":
     main()

@@ -19,7 +19,7 @@ use backendgen::spec_edit::set_scalar;
 use backendgen::target::Target;
 use backendgen::{plan, validate::validate, write};
 
-use crate::support::{example, repo_root};
+use crate::support::{copy_tree, example, repo_root};
 use crate::tools;
 
 fn e2e_dir() -> PathBuf {
@@ -119,17 +119,11 @@ pub(crate) fn python_env(project: &Path) -> PythonEnv {
 /// `project.dependencies` and the `dev` dependency group of the generated pyproject.toml.
 fn dependencies(project: &Path) -> Vec<String> {
     let script = "import sys, tomllib\nd = tomllib.load(open(sys.argv[1], 'rb'))\nprint('\\n'.join(d['project']['dependencies'] + d['dependency-groups']['dev']))";
-    let output = run_ok(
-        Command::new("python3")
-            .args(["-c", script])
-            .arg(project.join("pyproject.toml")),
+    tools::python_lines(
+        script,
+        &[&project.join("pyproject.toml")],
         "read pyproject.toml",
-    );
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(str::to_owned)
-        .collect()
+    )
 }
 
 pub(crate) fn run_ok(cmd: &mut Command, what: &str) -> Output {
@@ -207,19 +201,6 @@ impl PythonEnv {
 fn project_cache(project: &Path) -> PathBuf {
     let name = project.file_name().unwrap().to_string_lossy().to_string();
     e2e_dir().join("cache").join(name)
-}
-
-/// Copies the files below `from` to `to`.
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&dest).unwrap();
-        } else {
-            fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
 }
 
 /// A PostgreSQL database made for one test and dropped when it ends, on the server of

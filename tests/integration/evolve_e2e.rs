@@ -27,7 +27,7 @@ use backendgen::validate::validate;
 use serde_json::{Value, json};
 
 use crate::e2e::{PgDatabase, PythonEnv, for_target, generate, python_env, run_ok, target};
-use crate::support::repo_root;
+use crate::support::{copy_tree, repo_root};
 
 /// A spec change and what its revision must do to the rows.
 pub(crate) struct Case {
@@ -47,18 +47,6 @@ pub(crate) struct Case {
     /// `clear` takes them away; `None`: it runs with the rows.
     pub downgrade_stops: Option<&'static str>,
     pub clear: &'static [&'static str],
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let path = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&path).unwrap();
-        } else {
-            fs::copy(entry.path(), &path).unwrap();
-        }
-    }
 }
 
 /// Runs `steps` (see tests/e2e/evolve_driver.py) in `project` against `url`.
@@ -99,10 +87,10 @@ fn projects(case: &Case) -> (PathBuf, PathBuf, PathBuf) {
     if migrated.exists() {
         fs::remove_dir_all(&migrated).unwrap();
     }
-    copy_dir(&new, &migrated);
+    copy_tree(&new, &migrated);
     let versions = migrated.join("alembic/versions");
     fs::remove_dir_all(&versions).unwrap();
-    copy_dir(&old.join("alembic/versions"), &versions);
+    copy_tree(&old.join("alembic/versions"), &versions);
     fs::write(
         migrated.join(REVISION),
         render_revision(&changes, "0002_apply", "0001_initial"),
@@ -541,11 +529,11 @@ fn run_sequence(name: &str, texts: &[String], target: Target) {
         if live.exists() {
             fs::remove_dir_all(&live).unwrap();
         }
-        copy_dir(&built, &live);
+        copy_tree(&built, &live);
         // The history: the first project's initial migration, then each step's revision.
         let versions = live.join("alembic/versions");
         fs::remove_dir_all(&versions).unwrap();
-        copy_dir(&first.join("alembic/versions"), &versions);
+        copy_tree(&first.join("alembic/versions"), &versions);
         for (id, text) in &revisions {
             fs::write(live.join(format!("alembic/versions/{id}.py")), text).unwrap();
         }

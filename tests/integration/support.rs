@@ -58,6 +58,19 @@ pub(crate) fn edit(root: &Path, path: &str, from: &str, to: &str) {
     std::fs::write(full, text.replacen(from, to, 1)).unwrap();
 }
 
+/// Copies the files below `from` to `to`, creating folders as needed.
+pub(crate) fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
 pub(crate) fn read(root: &Path, path: &str) -> String {
     std::fs::read_to_string(root.join(path)).unwrap()
 }

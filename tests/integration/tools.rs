@@ -122,14 +122,22 @@ pub(crate) fn uv() -> &'static Path {
 /// Where `pip install` puts scripts: Python's own folder, then the user's.
 fn python_scripts_dirs() -> Vec<PathBuf> {
     let script = "import os, sysconfig\nprint(sysconfig.get_path('scripts'))\nprint(sysconfig.get_path('scripts', f'{os.name}_user'))";
+    python_lines(script, &[], "ask Python for its scripts folders")
+        .into_iter()
+        .map(PathBuf::from)
+        .collect()
+}
+
+/// The lines `script` prints, run by the machine's `python3` with `args`.
+pub(crate) fn python_lines(script: &str, args: &[&Path], what: &str) -> Vec<String> {
     let output = run_ok(
-        Command::new("python3").args(["-c", script]),
-        "ask Python for its scripts folders",
+        Command::new("python3").args(["-c", script]).args(args),
+        what,
     );
     String::from_utf8(output.stdout)
         .unwrap()
         .lines()
-        .map(PathBuf::from)
+        .map(str::to_owned)
         .collect()
 }
 
