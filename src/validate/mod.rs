@@ -384,6 +384,10 @@ mod tests {
                 "test_health.py",
             ),
             (
+                "project: { name: x }\nresources:\n  log:\n    fields: { a: string }\n",
+                "test_logs.py",
+            ),
+            (
                 "project: { name: x, description: \"a\\nb\" }\nresources:\n  t:\n    fields: { a: string }\n",
                 "one line",
             ),

@@ -281,7 +281,18 @@ const RESERVED_RESOURCES: &[&str] = &[
 ];
 
 /// Plurals whose test module (`app/tests/test_<plural>.py`) the project already has.
-pub(super) const RESERVED_PLURALS: &[&str] = &["auth", "config", "health", "migrations"];
+pub(super) const RESERVED_PLURALS: &[&str] = &[
+    "auth",
+    "config",
+    "database",
+    "errors",
+    "events",
+    "health",
+    "logs",
+    "migrations",
+    "search",
+    "types",
+];
 
 /// Names imported into generated modules; a resource class must not shadow them.
 const RESERVED_CLASSES: &[&str] = &[
