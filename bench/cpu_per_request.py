@@ -349,7 +349,8 @@ def summarize(collapsed: Path) -> dict[str, float]:
     counts: dict[str, int] = {}
     for line in collapsed.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
-        if stack:
+        # A frame name can hold a newline (py-spy writes it as is): not a sample line.
+        if stack and count.isdigit():
             group = group_of(stack)
             counts[group] = counts.get(group, 0) + int(count)
     total = sum(counts.values())

@@ -6,17 +6,24 @@ use crate::target::Target;
 
 /// The service module's imports, before its queries add theirs (column expressions).
 pub(super) fn service_imports(resource: &Resource, target: Target) -> Imports {
-    let dialect = target.dialect();
-    let (session_module, session_class) = dialect.session(target.mode);
-    let query = dialect.query_module();
+    let (session_module, session_class) = target.dialect().session(target.mode);
     let mut imports = Imports::default();
     imports.add("sqlalchemy.exc", "IntegrityError");
     for name in ["Listed", "SortKey", "after", "position_of", "sort_keys"] {
         imports.add("app.services.paging", name);
     }
+    // The reads are SQLAlchemy Core on the table, whatever the models are written with.
+    for name in [
+        "ColumnElement",
+        "RowMapping",
+        "bindparam",
+        "func",
+        "inspect",
+        "select",
+    ] {
+        imports.add("sqlalchemy", name);
+    }
     imports
-        .add(query, "func")
-        .add(query, "select")
         .add(session_module, session_class)
         .add("app.config", "settings")
         .add("app.models.base", "utcnow")
@@ -36,11 +43,9 @@ pub(super) fn service_imports(resource: &Resource, target: Target) -> Imports {
             &format!("app.schemas.{}", resource.name),
             &format!("{}ListQuery", resource.class_name),
         )
-        .add("typing", "Any")
-        .add("sqlalchemy", "ColumnElement")
-        .add("sqlalchemy.orm", "Mapped");
+        .add("typing", "Any");
     if !resource.list.search.is_empty() {
-        imports.add(query, "or_");
+        imports.add("sqlalchemy", "or_");
     }
     if resource.fields.iter().any(|f| f.unique) {
         imports.add("app.services.integrity", "conflict_detail");
@@ -71,8 +76,11 @@ pub(super) fn router_imports(
     for name in ["IdPath", "SessionDep"] {
         imports.add("app.dependencies", name);
     }
+    imports.add("app.database", "reading");
     imports.add("typing", "Annotated").add("fastapi", "Query");
-    imports.add("app.services.paging", "Listed");
+    imports
+        .add("app.services.paging", "Listed")
+        .add("sqlalchemy", "RowMapping");
     for field in &resource.fields {
         if let Some(reference) = &field.references {
             imports.add(
@@ -136,13 +144,40 @@ pub(super) fn database_imports(target: Target) -> String {
     } else {
         imports.add("sqlalchemy as sa", "");
     }
+    let view = target.view();
+    let context_manager = if target.is_async() {
+        "asynccontextmanager"
+    } else {
+        "contextmanager"
+    };
     imports
+        .add("collections.abc", view.iterator)
+        .add("contextlib", context_manager)
         .add("typing", "Any")
         .add("sqlalchemy", "event")
         .add("sqlalchemy", "make_url")
         .add("sqlalchemy.engine.interfaces", "DBAPIConnection")
         .add("sqlalchemy.pool", "ConnectionPoolEntry")
         .add("app.config", "settings");
+    imports.render()
+}
+
+/// `app/tests/test_database.py`: sessions reading outside a transaction.
+pub(super) fn database_test_imports(target: Target) -> String {
+    let (module, name) = target.dialect().session(target.mode);
+    let connection = if target.is_async() {
+        ("sqlalchemy.ext.asyncio", "AsyncConnection")
+    } else {
+        ("sqlalchemy", "Connection")
+    };
+    let mut imports = Imports::default();
+    imports
+        .add("pytest", "")
+        .add("sqlalchemy", "text")
+        .add(connection.0, connection.1)
+        .add(module, name)
+        .add("app.database", "reading")
+        .add("app.tests.conftest", "SessionFactory");
     imports.render()
 }
 

@@ -5,7 +5,6 @@ use serde::Serialize;
 
 use crate::model::{Field, FieldType, Resource};
 use crate::python::{self, Imports, calls_field, declaration};
-use crate::target::OrmDialect;
 use crate::types;
 
 use super::*;
@@ -37,11 +36,9 @@ pub(super) struct ListView {
 /// The list endpoint's query model and queries, from the resource's `list:` section.
 pub(super) fn list_view(
     resource: &Resource,
-    dialect: &dyn OrmDialect,
     (schema_imports, service_imports): (&mut Imports, &mut Imports),
     field_aliases: &mut Vec<String>,
 ) -> ListView {
-    let class = &resource.class_name;
     let list = &resource.list;
     let mut query_fields = Vec::new();
     let mut conditions = Vec::new();
@@ -85,7 +82,7 @@ pub(super) fn list_view(
                 schema_imports.add("pydantic", "Field");
             }
             query_fields.push(declaration(&param, &format!("{annotation} | None"), &args));
-            let column = dialect.column_expr(class, name, service_imports);
+            let column = table_column(resource, name);
             let value = format!("query.{param}");
             let one_line = format!("        conditions.append({column} {operator} {value})");
             let hugged = format!("            {column} {operator} {value}");
@@ -132,10 +129,7 @@ pub(super) fn list_view(
                 python::call(
                     16,
                     "",
-                    &format!(
-                        "{}.ilike",
-                        dialect.column_expr(class, name, service_imports)
-                    ),
+                    &format!("{}.ilike", table_column(resource, name)),
                     &["pattern".into(), "escape=ESCAPE".into()],
                     ""
                 )
@@ -153,7 +147,7 @@ pub(super) fn list_view(
     }
     let sort_columns = sort_names
         .iter()
-        .map(|name| sort_entry(name, &dialect.column_expr(class, name, service_imports)))
+        .map(|name| sort_entry(name, &table_column(resource, name)))
         .collect();
     let sort_fields: Vec<Option<&Field>> = sort_names
         .iter()
@@ -318,6 +312,17 @@ fn imported(imports: &mut Imports, module: &str, name: &str) -> String {
 
 /// The bounds of what a column holds, for the list query's filters on it.
 /// `        "title": col(Task.title),` in `_order`'s dict, split as ruff would when long.
+/// The service module's name for the resource's table (`TASKS`): its queries read rows as
+/// they are stored, without building ORM objects.
+pub(super) fn table_name(resource: &Resource) -> String {
+    resource.plural.to_uppercase()
+}
+
+/// `TASKS.c.title`: a column of the resource's table, in the service module.
+pub(super) fn table_column(resource: &Resource, name: &str) -> String {
+    format!("{}.c.{name}", table_name(resource))
+}
+
 fn sort_entry(name: &str, expr: &str) -> String {
     let key = format!("{}: ", python::string(name));
     let line = format!("        {key}{expr},");

@@ -56,8 +56,10 @@ struct ProjectView<'a> {
     roles_claim_literal: String,
     /// `description="..."` for `app/main.py`, split over lines when long.
     description_expr: String,
-    /// The import blocks of `app/database.py`, `app/dependencies/db.py` and the tests' conftest.
+    /// The import blocks of `app/database.py` and its tests, `app/dependencies/db.py` and the
+    /// tests' conftest.
     database_imports: String,
+    database_test_imports: String,
     session_dep_imports: String,
     conftest_imports: String,
     /// The resources, with their Python views.
@@ -209,6 +211,7 @@ fn project_view(project: &Project) -> ProjectView<'_> {
     ProjectView {
         project,
         database_imports: database_imports(target),
+        database_test_imports: database_test_imports(target),
         session_dep_imports: session_dep_imports(target),
         conftest_imports: conftest_imports(target, events::any(project)),
         model_imports: imports.render(),

@@ -96,8 +96,9 @@ pub(super) fn relation_views(
                     reference.route, reference.resource, resource.route
                 ),
                 nested_handler: format!("list_{}_{}", reference.resource, resource.plural),
+                // Inside the route's `with reading(session):` block.
                 nested_check: python::call(
-                    4,
+                    8,
                     target.await_prefix(),
                     &format!("_check_{}", reference.resource),
                     &nested_args,

@@ -35,6 +35,8 @@ pub(super) struct ResourceView<'a> {
     pub(super) schema_imports: String,
     pub(super) service_imports: String,
     /// The owner and id columns as SQL expressions in the service's queries.
+    /// The service module's name for the table (`TASKS`).
+    pub(super) table: String,
     pub(super) owner_col: String,
     pub(super) id_col: String,
     pub(super) router_imports: String,
@@ -309,12 +311,11 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
     };
     let list = list_view(
         resource,
-        dialect,
         (&mut schema_imports, &mut service_imports),
         &mut field_aliases,
     );
-    let owner_col = dialect.column_expr(&resource.class_name, "user_id", &mut service_imports);
-    let id_col = dialect.column_expr(&resource.class_name, "id", &mut service_imports);
+    let owner_col = table_column(resource, "user_id");
+    let id_col = table_column(resource, "id");
     field_aliases.sort();
     let access = access_view(resource);
     let testable = |names: &[String], text_search: bool| -> Vec<String> {
@@ -474,7 +475,7 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
             "def ",
             "_page",
             &[
-                format!("listed: Listed[{}]", resource.class_name),
+                "listed: Listed[RowMapping]".to_owned(),
                 format!("query: {}ListQuery", resource.class_name),
             ],
             &format!(" -> {}Page:", resource.class_name),
@@ -559,6 +560,7 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
         required_fields: required,
         service_imports: service_imports.render(),
         router_imports: router_imports(resource, target, &access.imports),
+        table: table_name(resource),
         owner_col,
         id_col,
         has_defaults: resource

@@ -48,18 +48,8 @@ pub trait OrmDialect: Sync {
     /// What follows the base class in a table model's class statement (`, table=True`).
     fn table_keywords(&self) -> &'static str;
 
-    /// An attribute of a table model as a typed SQL expression (`col(Task.title)` where the
-    /// ORM types attributes as their values, `Task.title` where they are expressions).
-    fn column_expr(&self, class: &str, attribute: &str, imports: &mut Imports) -> String;
-
     /// The session class of `mode`, as `(module, name)`.
     fn session(&self, mode: Mode) -> (&'static str, &'static str);
-
-    /// The module `select`, `func` and `or_` are imported from.
-    fn query_module(&self) -> &'static str;
-
-    /// The session method that runs a `select()` and gives its rows as objects.
-    fn rows_method(&self) -> &'static str;
 
     /// The ORM's name in prose (`SQLModel`, `SQLAlchemy 2.0`).
     fn label(&self) -> &'static str;
@@ -129,7 +119,6 @@ impl Target {
             iterator: pick("AsyncIterator", "Iterator"),
             session_module,
             session_class,
-            rows: dialect.rows_method(),
             engine_class: pick("AsyncEngine", "Engine"),
             sessionmaker: pick("async_sessionmaker", "sessionmaker"),
             pg_driver: pick("postgresql+asyncpg", "postgresql+psycopg"),
@@ -160,8 +149,6 @@ pub struct TargetView {
     pub iterator: &'static str,
     pub session_module: &'static str,
     pub session_class: &'static str,
-    /// `exec` or `scalars`: `session.<rows>(select(...))` gives model objects.
-    pub rows: &'static str,
     /// `AsyncEngine` or `Engine`, and the session factory's class.
     pub engine_class: &'static str,
     pub sessionmaker: &'static str,

@@ -78,23 +78,11 @@ impl OrmDialect for SqlAlchemy {
         ""
     }
 
-    fn column_expr(&self, class: &str, attribute: &str, _imports: &mut Imports) -> String {
-        format!("{class}.{attribute}")
-    }
-
     fn session(&self, mode: Mode) -> (&'static str, &'static str) {
         match mode {
             Mode::Async => ("sqlalchemy.ext.asyncio", "AsyncSession"),
             Mode::Sync => ("sqlalchemy.orm", "Session"),
         }
-    }
-
-    fn query_module(&self) -> &'static str {
-        "sqlalchemy"
-    }
-
-    fn rows_method(&self) -> &'static str {
-        "scalars"
     }
 
     fn label(&self) -> &'static str {

@@ -63,24 +63,11 @@ impl OrmDialect for SqlModel {
         ", table=True"
     }
 
-    fn column_expr(&self, class: &str, attribute: &str, imports: &mut Imports) -> String {
-        imports.add("sqlmodel", "col");
-        format!("col({class}.{attribute})")
-    }
-
     fn session(&self, mode: Mode) -> (&'static str, &'static str) {
         match mode {
             Mode::Async => ("sqlmodel.ext.asyncio.session", "AsyncSession"),
             Mode::Sync => ("sqlmodel", "Session"),
         }
-    }
-
-    fn query_module(&self) -> &'static str {
-        "sqlmodel"
-    }
-
-    fn rows_method(&self) -> &'static str {
-        "exec"
     }
 
     fn label(&self) -> &'static str {
