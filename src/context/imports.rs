@@ -12,13 +12,13 @@ pub(super) fn service_imports(resource: &Resource, target: Target) -> Imports {
     for name in ["Listed", "SortKey", "after", "position_of", "sort_keys"] {
         imports.add("app.services.paging", name);
     }
-    // The reads are SQLAlchemy Core on the table, whatever the models are written with.
+    // Reads and inserts are SQLAlchemy Core on the table, whatever the ORM of the models.
     for name in [
         "ColumnElement",
         "RowMapping",
         "bindparam",
         "func",
-        "inspect",
+        "insert",
         "select",
     ] {
         imports.add("sqlalchemy", name);

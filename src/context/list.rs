@@ -82,7 +82,7 @@ pub(super) fn list_view(
                 schema_imports.add("pydantic", "Field");
             }
             query_fields.push(declaration(&param, &format!("{annotation} | None"), &args));
-            let column = table_column(resource, name);
+            let column = table_column(name);
             let value = format!("query.{param}");
             let one_line = format!("        conditions.append({column} {operator} {value})");
             let hugged = format!("            {column} {operator} {value}");
@@ -129,7 +129,7 @@ pub(super) fn list_view(
                 python::call(
                     16,
                     "",
-                    &format!("{}.ilike", table_column(resource, name)),
+                    &format!("{}.ilike", table_column(name)),
                     &["pattern".into(), "escape=ESCAPE".into()],
                     ""
                 )
@@ -147,7 +147,7 @@ pub(super) fn list_view(
     }
     let sort_columns = sort_names
         .iter()
-        .map(|name| sort_entry(name, &table_column(resource, name)))
+        .map(|name| sort_entry(name, &table_column(name)))
         .collect();
     let sort_fields: Vec<Option<&Field>> = sort_names
         .iter()
@@ -312,15 +312,10 @@ fn imported(imports: &mut Imports, module: &str, name: &str) -> String {
 
 /// The bounds of what a column holds, for the list query's filters on it.
 /// `        "title": col(Task.title),` in `_order`'s dict, split as ruff would when long.
-/// The service module's name for the resource's table (`TASKS`): its queries read rows as
-/// they are stored, without building ORM objects.
-pub(super) fn table_name(resource: &Resource) -> String {
-    resource.plural.to_uppercase()
-}
-
-/// `TASKS.c.title`: a column of the resource's table, in the service module.
-pub(super) fn table_column(resource: &Resource, name: &str) -> String {
-    format!("{}.c.{name}", table_name(resource))
+/// `TABLE.c.title`: a column of the resource's table, in its service module (whose queries
+/// are SQLAlchemy Core on the table: rows as stored, no ORM objects).
+pub(super) fn table_column(name: &str) -> String {
+    format!("TABLE.c.{name}")
 }
 
 fn sort_entry(name: &str, expr: &str) -> String {

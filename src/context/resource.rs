@@ -35,8 +35,6 @@ pub(super) struct ResourceView<'a> {
     pub(super) schema_imports: String,
     pub(super) service_imports: String,
     /// The owner and id columns as SQL expressions in the service's queries.
-    /// The service module's name for the table (`TASKS`).
-    pub(super) table: String,
     pub(super) owner_col: String,
     pub(super) id_col: String,
     pub(super) router_imports: String,
@@ -314,8 +312,8 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
         (&mut schema_imports, &mut service_imports),
         &mut field_aliases,
     );
-    let owner_col = table_column(resource, "user_id");
-    let id_col = table_column(resource, "id");
+    let owner_col = table_column("user_id");
+    let id_col = table_column("id");
     field_aliases.sort();
     let access = access_view(resource);
     let testable = |names: &[String], text_search: bool| -> Vec<String> {
@@ -534,7 +532,7 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
         },
         has_not_null: !not_null.is_empty(),
         conflict_call: python::call(
-            8,
+            4,
             "msg = ",
             "conflict_detail",
             &[
@@ -560,7 +558,6 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
         required_fields: required,
         service_imports: service_imports.render(),
         router_imports: router_imports(resource, target, &access.imports),
-        table: table_name(resource),
         owner_col,
         id_col,
         has_defaults: resource
