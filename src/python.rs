@@ -200,6 +200,7 @@ const STDLIB: &[&str] = &[
     "contextlib",
     "dataclasses",
     "datetime",
+    "functools",
     "decimal",
     "enum",
     "json",

@@ -9,13 +9,22 @@ pub(super) fn service_imports(resource: &Resource, target: Target) -> Imports {
     let (session_module, session_class) = target.dialect().session(target.mode);
     let mut imports = Imports::default();
     imports.add("sqlalchemy.exc", "IntegrityError");
-    for name in ["Listed", "SortKey", "after", "position_of", "sort_keys"] {
+    for name in [
+        "Listed",
+        "SortKey",
+        "after",
+        "cursor_binds",
+        "cursor_params",
+        "position_of",
+        "sort_keys",
+    ] {
         imports.add("app.services.paging", name);
     }
     // Reads and inserts are SQLAlchemy Core on the table, whatever the ORM of the models.
     for name in [
         "ColumnElement",
         "RowMapping",
+        "Select",
         "bindparam",
         "func",
         "insert",
@@ -43,9 +52,13 @@ pub(super) fn service_imports(resource: &Resource, target: Target) -> Imports {
             &format!("app.schemas.{}", resource.name),
             &format!("{}ListQuery", resource.class_name),
         )
-        .add("typing", "Any");
+        .add("typing", "Any")
+        .add("functools", "cache")
+        .add("functools", "lru_cache");
     if !resource.list.search.is_empty() {
-        imports.add("sqlalchemy", "or_");
+        imports
+            .add("sqlalchemy", "or_")
+            .add("sqlalchemy", "BindParameter");
     }
     if resource.fields.iter().any(|f| f.unique) {
         imports.add("app.services.integrity", "conflict_detail");

@@ -22,7 +22,10 @@ pub(super) struct FilterTest {
 
 pub(super) struct ListView {
     pub(super) query_fields: String,
+    /// The WHERE clauses of the filters and search, on bind parameters named after them.
     pub(super) conditions: Vec<String>,
+    /// `_FILTERS = (...)`: the query's filter parameters, which are also bind parameters.
+    pub(super) filters: String,
     pub(super) sort_columns: Vec<String>,
     /// The sort keys that may hold NULL.
     pub(super) nullable_sort_keys: Vec<String>,
@@ -42,6 +45,7 @@ pub(super) fn list_view(
     let list = &resource.list;
     let mut query_fields = Vec::new();
     let mut conditions = Vec::new();
+    let mut filters = Vec::new();
     let mut filter_tests = Vec::new();
     for name in &list.filter {
         let Some(field) = resource.fields.iter().find(|f| &f.name == name) else {
@@ -83,7 +87,7 @@ pub(super) fn list_view(
             }
             query_fields.push(declaration(&param, &format!("{annotation} | None"), &args));
             let column = table_column(name);
-            let value = format!("query.{param}");
+            let value = format!("bindparam({})", python::string(&param));
             let one_line = format!("        conditions.append({column} {operator} {value})");
             let hugged = format!("            {column} {operator} {value}");
             let append = if one_line.len() <= python::LINE_LENGTH {
@@ -96,7 +100,11 @@ pub(super) fn list_view(
                     "        conditions.append(\n            {column}\n            {operator} {value}\n        )"
                 )
             };
-            conditions.push(format!("    if query.{param} is not None:\n{append}"));
+            conditions.push(format!(
+                "    if {} in given:\n{append}",
+                python::string(&param)
+            ));
+            filters.push(param);
         }
         let key = if field.ty == FieldType::Decimal {
             "Decimal(row[field])"
@@ -121,7 +129,7 @@ pub(super) fn list_view(
             .add("app.services.search", "ESCAPE")
             .add("app.services.search", "contains_pattern");
         let mut clause = String::from(
-            "    if query.q is not None:\n        pattern = contains_pattern(query.q)\n        conditions.append(\n            or_(\n",
+            "    if \"q\" in given:\n        pattern: BindParameter[str] = bindparam(\"q\")\n        conditions.append(\n            or_(\n",
         );
         for name in &list.search {
             clause.push_str(&format!(
@@ -230,6 +238,11 @@ pub(super) fn list_view(
     ListView {
         query_fields: query_fields.join("\n"),
         conditions,
+        filters: if filters.is_empty() {
+            String::new()
+        } else {
+            python::string_tuple("_FILTERS = ", &filters)
+        },
         sort_columns,
         nullable_sort_keys,
         cursor_types,

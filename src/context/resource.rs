@@ -72,6 +72,8 @@ pub(super) struct ResourceView<'a> {
     /// sortable columns, and what the tests need to probe them.
     pub(super) list_query_fields: String,
     pub(super) list_conditions: Vec<String>,
+    /// `_FILTERS = (...)`, empty without filters.
+    pub(super) list_filters: String,
     pub(super) sort_columns: Vec<String>,
     /// `    return sort_keys(...)`: the keys of a list's order.
     pub(super) sort_keys_call: String,
@@ -411,6 +413,7 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
         nested_responses: route_responses(resource, "nested", &resource.access.list),
         list_query_fields: list.query_fields,
         list_conditions: list.conditions,
+        list_filters: list.filters,
         sort_columns: list.sort_columns,
         sort_keys_call: python::call(
             4,
@@ -448,9 +451,8 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
         filter_tests: list.filter_tests,
         newest_first: resource.list.default_sort == [("created_at".to_owned(), true)],
         sort_tests_list: python::string_list("SORTED_BY = ", &sort_tests),
-        empty_sort_tests_list: python::string_list(
-            "EMPTY_SORTED = ",
-            &sort_tests
+        empty_sort_tests_list: {
+            let optional: Vec<String> = sort_tests
                 .iter()
                 .filter(|name| {
                     resource
@@ -459,8 +461,14 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
                         .any(|f| &&f.name == name && f.optional)
                 })
                 .cloned()
-                .collect::<Vec<_>>(),
-        ),
+                .collect();
+            if optional.is_empty() {
+                // mypy cannot tell the type of an empty list.
+                "EMPTY_SORTED: list[str] = []".to_owned()
+            } else {
+                python::string_list("EMPTY_SORTED = ", &optional)
+            }
+        },
         empty_sorted: sort_tests.iter().any(|name| {
             resource
                 .fields
