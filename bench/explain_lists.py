@@ -75,9 +75,7 @@ FROM generate_series(1, 1000000) AS g
 COMPILE = """
 import json
 from sqlalchemy.dialects import postgresql
-from sqlmodel import col, func, select
 from app.config import settings
-from app.models.task import Task
 from app.schemas.task import TaskListQuery
 from app.services import task as service
 
@@ -94,17 +92,16 @@ for name, query in {
     "sort ?sort=title": TaskListQuery(sort="title"),
     "search ?q=abc": TaskListQuery(q="abc"),
 }.items():
-    conditions = [*service._conditions(query), col(Task.user_id) == "USER"]
-    page = (
-        select(Task).where(*conditions).order_by(*service._order(query.sort))
-        .limit(query.limit).offset(query.offset)
-    )
-    matching = (
-        select(col(Task.id)).where(*conditions)
-        .limit(settings.list_count_limit + 1).subquery()
-    )
-    queries[name] = sql(page)
-    queries[name + ", count"] = sql(select(func.count()).select_from(matching))
+    # What list_tasks does: the statements of the query's shape, then its values.
+    params = {**service._params(query), "_owner": "USER"}
+    page, count = service._statements(frozenset(params), query.order, None)
+    params |= {
+        "_limit": query.limit + 1,
+        "_offset": query.offset,
+        "_count_limit": settings.list_count_limit + 1,
+    }
+    queries[name] = sql(page.params(params))
+    queries[name + ", count"] = sql(count.params(params))
 print(json.dumps(queries))
 """
 

@@ -23,6 +23,7 @@ pub(super) fn service_imports(resource: &Resource, target: Target) -> Imports {
     // Reads and inserts are SQLAlchemy Core on the table, whatever the ORM of the models.
     for name in [
         "ColumnElement",
+        "Integer",
         "RowMapping",
         "Select",
         "bindparam",
