@@ -281,6 +281,7 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
             .map(|f| f.name.clone())
             .collect()
     };
+    // `NAME = [...]`, or `NAME: list[str] = []`: mypy cannot tell an empty list's type.
     let typed_list = |head: &str, items: &[String]| {
         if items.is_empty() {
             format!("{head}: list[str] = []")
@@ -462,12 +463,7 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
                 })
                 .cloned()
                 .collect();
-            if optional.is_empty() {
-                // mypy cannot tell the type of an empty list.
-                "EMPTY_SORTED: list[str] = []".to_owned()
-            } else {
-                python::string_list("EMPTY_SORTED = ", &optional)
-            }
+            typed_list("EMPTY_SORTED", &optional)
         },
         empty_sorted: sort_tests.iter().any(|name| {
             resource
@@ -558,11 +554,7 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
         table_constraints: migration.table_constraints,
         indexes: migration.indexes,
         invalid_cases,
-        required_list: if required.is_empty() {
-            "REQUIRED: list[str] = []".to_owned()
-        } else {
-            python::string_list("REQUIRED = ", &required)
-        },
+        required_list: typed_list("REQUIRED", &required),
         required_fields: required,
         service_imports: service_imports.render(),
         router_imports: router_imports(resource, target, &access.imports),
