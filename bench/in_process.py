@@ -1,7 +1,7 @@
 """CPU per request of the generated routes, called in process: no HTTP server, no wrk.
 
 Usage: python3 bench/in_process.py [--targets sqlmodel-async,...] [--requests 3000]
-       [--repeats 7] [--profile]
+       [--repeats 7] [--endpoints list,get,create] [--profile]
        python3 bench/in_process.py --targets sqlmodel-async --project NEW --against OLD
 
 Python 3.11 standard library only; needs what cpu_per_request.py needs but wrk (and py-spy
@@ -57,6 +57,7 @@ from app.main import create_app
 
 CALLER, TASK_ID = sys.argv[1], int(sys.argv[2])
 REQUESTS, REPEATS = int(sys.argv[3]), int(sys.argv[4])
+ONLY = sys.argv[5].split(",")
 BODY = json.dumps({"title": "Written in process", "priority": "high"}).encode()
 
 
@@ -89,6 +90,8 @@ async def main() -> None:
     }
     results = {}
     for name, (method, path, body, expected) in endpoints.items():
+        if name not in ONLY:
+            continue
         statuses = []
 
         async def receive() -> dict:
@@ -138,6 +141,7 @@ def measure(
         task_id,
         str(args.requests),
         str(args.repeats),
+        args.endpoints,
     ]
     if args.profile:
         out = BENCH_DIR / f"in-process-{label}.txt"
@@ -150,7 +154,9 @@ def measure(
     )
     if done.returncode != 0:
         fail(f"the in-process loop failed in {project}:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    # py-spy writes its own lines to stdout after the loop's
+    found = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    return json.loads(found[-1])
 
 
 def main() -> None:
@@ -159,6 +165,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--rounds", type=int, default=2, help="A/B alternations")
+    parser.add_argument("--endpoints", default="list,get,create")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432")
     parser.add_argument("--project", type=Path)

@@ -186,25 +186,37 @@ pub(super) fn database_test_imports(target: Target) -> String {
     };
     let mut imports = Imports::default();
     imports
+        .add("typing", "Annotated")
+        .add("httpx", "")
         .add("pytest", "")
+        .add("fastapi", "Depends")
+        .add("fastapi", "FastAPI")
         .add("sqlalchemy", "text")
         .add(connection.0, connection.1)
         .add(module, name)
         .add("app.database", "reading")
+        .add("app.dependencies.db", "CloseSessions")
+        .add("app.dependencies.db", "SessionDep")
         .add("app.tests.conftest", "SessionFactory");
     imports.render()
 }
 
 /// `app/dependencies/db.py`: the session dependency.
 pub(super) fn session_dep_imports(target: Target) -> String {
-    let (module, name) = target.dialect().session(target.mode);
+    let [_, sessionmaker, session] = database_classes(target);
     let mut imports = Imports::default();
     imports
-        .add("collections.abc", "AsyncIterator")
         .add("typing", "Annotated")
         .add("fastapi", "Depends")
-        .add(module, name)
-        .add("app.database", "session_factory");
+        .add("starlette.requests", "HTTPConnection")
+        .add(sessionmaker.0, sessionmaker.1)
+        .add(session.0, session.1);
+    for name in ["ASGIApp", "Receive", "Scope", "Send"] {
+        imports.add("starlette.types", name);
+    }
+    if !target.is_async() {
+        imports.add("starlette.concurrency", "run_in_threadpool");
+    }
     imports.render()
 }
 
@@ -263,7 +275,6 @@ pub(super) fn conftest_imports(target: Target, events: bool) -> String {
         .add("app.database", "create_session_factory")
         .add("app.dependencies.auth", "TokenVerifier")
         .add("app.dependencies.auth", "get_token_verifier")
-        .add("app.dependencies.db", "get_session")
         .add("app.main", "create_app")
         .add("app.models", "metadata");
     imports.render()
