@@ -194,6 +194,7 @@ pub(super) fn database_test_imports(target: Target) -> String {
         .add("sqlalchemy", "text")
         .add(connection.0, connection.1)
         .add(module, name)
+        .add("app.config", "settings")
         .add("app.database", "reading")
         .add("app.dependencies.db", "CloseSessions")
         .add("app.dependencies.db", "SessionDep")
