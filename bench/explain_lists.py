@@ -5,15 +5,15 @@ Renders examples/tasks.yaml (SQLModel, async), migrates a fresh PostgreSQL datab
 Alembic revision (so the indexes are the generated ones), seeds 1,000,000 tasks by SQL, and
 
 1. runs the page query and the count of the default list, a filter and a sort, and the page
-   of a search (not counted past its page), as the generated service writes them (compiled from the service itself), for both users,
-   and prints, per query and user, the best execution time of three runs and the buffers
-   read;
+   of a search (not counted past its page), as the generated service writes them (compiled
+   from the service itself), for both users, and prints, per query and user, the best
+   execution time of three runs and the buffers read;
 2. serves the generated app of each of --targets (default sqlmodel-async) with uvicorn on
    loopback, with a JWKS of its own and a token for each user, and sends, one at a time on
    one keep-alive connection, the same requests for both users, alternating between them:
-   the default list, a filter, a sort, a search and a deep offset, --requests of each per
-   user after a warm-up. It prints p50 and p90 latency per user and the big user's over the
-   small user's.
+   the default list, a filter, a sort, a search, a deep offset and the page at the same
+   depth by cursor (`?after=`), --requests of each per user after a warm-up. It prints p50
+   and p90 latency per user and the big user's over the small user's.
 
     python3 bench/explain_lists.py [--backendgen target/release/backendgen] [--pg URL]
         [--targets sqlmodel-async,sqlalchemy-sync] [--requests 200] [--no-explain]
@@ -33,6 +33,7 @@ import statistics
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 
 from common import (
@@ -114,6 +115,7 @@ REQUESTS = {
     "sort ?sort=title": "limit=20&sort=title",
     "search ?q=abc": "limit=20&q=abc",
     "deep offset (half-way)": "limit=20&offset={half}",
+    "deep page by cursor (half-way)": "limit=20&after={after}",
 }
 
 
@@ -158,9 +160,19 @@ def latencies(
     try:
         for name, query in REQUESTS.items():
             results[name] = {user: [] for user in USERS}
+            paths = {
+                user: "/api/tasks?"
+                + query.format(
+                    half=rows // 2,
+                    after=cursor_at(connection, tokens[user], rows // 2)
+                    if "{after}" in query
+                    else "",
+                )
+                for user, rows in USERS.items()
+            }
             for i in range(warmup + requests):
-                for user, rows in USERS.items():
-                    path = "/api/tasks?" + query.format(half=rows // 2)
+                for user in USERS:
+                    path = paths[user]
                     headers = {"Authorization": f"Bearer {tokens[user]}"}
                     started = time.perf_counter()
                     connection.request("GET", path, headers=headers)
@@ -174,6 +186,17 @@ def latencies(
     finally:
         connection.close()
     return results
+
+
+def cursor_at(connection: http.client.HTTPConnection, token: str, offset: int) -> str:
+    """The cursor (`next_after`) of the row before `offset`, for `?after=`."""
+    path = f"/api/tasks?limit=1&offset={offset - 1}"
+    connection.request("GET", path, headers={"Authorization": f"Bearer {token}"})
+    response = connection.getresponse()
+    body = response.read()
+    if response.status != 200:
+        fail(f"GET {path}: {response.status} {body[:300]!r}")
+    return urllib.parse.quote(json.loads(body)["next_after"])
 
 
 def latency_table(target: str, results: dict[str, dict[str, list[float]]]) -> list[str]:
