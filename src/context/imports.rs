@@ -33,6 +33,9 @@ pub(super) fn service_imports(resource: &Resource, target: Target) -> Imports {
     ] {
         imports.add("sqlalchemy", name);
     }
+    for name in ["Row", "fetch_all", "fetch_one", "fetch_value"] {
+        imports.add("app.database", name);
+    }
     imports
         .add(session_module, session_class)
         .add("app.config", "settings")
@@ -94,7 +97,7 @@ pub(super) fn router_imports(
     imports.add("typing", "Annotated").add("fastapi", "Query");
     imports
         .add("app.services.paging", "Listed")
-        .add("sqlalchemy", "RowMapping");
+        .add("app.database", "Row");
     for field in &resource.fields {
         if let Some(reference) = &field.references {
             imports.add(
@@ -154,9 +157,14 @@ pub(super) fn database_imports(target: Target) -> String {
         imports.add(module, name);
     }
     if target.is_async() {
-        imports.add("sqlalchemy.ext.asyncio", "create_async_engine");
+        imports
+            .add("sqlalchemy.ext.asyncio", "create_async_engine")
+            .add("sqlalchemy", "Engine")
+            .add("sqlalchemy.util", "greenlet_spawn");
     } else {
-        imports.add("sqlalchemy as sa", "");
+        imports
+            .add("sqlalchemy as sa", "")
+            .add("psycopg.rows", "dict_row");
     }
     let view = target.view();
     let context_manager = if target.is_async() {
@@ -173,6 +181,16 @@ pub(super) fn database_imports(target: Target) -> String {
         .add("sqlalchemy.engine.interfaces", "DBAPIConnection")
         .add("sqlalchemy.pool", "ConnectionPoolEntry")
         .add("app.config", "settings");
+    // `reading` and the `fetch_*` functions: reads on the driver's connection.
+    imports
+        .add("collections.abc", "Mapping")
+        .add("collections.abc", "Sequence")
+        .add("dataclasses", "dataclass")
+        .add("functools", "lru_cache")
+        .add("sqlalchemy", "Select")
+        .add("sqlalchemy.engine", "Dialect")
+        .add("sqlalchemy.pool", "PoolProxiedConnection")
+        .add("sqlalchemy.sql.compiler", "SQLCompiler");
     imports.render()
 }
 
@@ -192,10 +210,19 @@ pub(super) fn database_test_imports(target: Target) -> String {
         .add("fastapi", "Depends")
         .add("fastapi", "FastAPI")
         .add("sqlalchemy", "text")
+        .add("sqlalchemy", "Engine")
+        .add("sqlalchemy", "event")
+        .add("sqlalchemy", "func")
+        .add("sqlalchemy", "literal")
+        .add("sqlalchemy", "select")
+        .add("sqlalchemy.pool", "QueuePool")
         .add(connection.0, connection.1)
         .add(module, name)
-        .add("app.config", "settings")
-        .add("app.database", "reading")
+        .add("app.config", "settings");
+    for name in ["fetch_all", "fetch_one", "fetch_value", "reading"] {
+        imports.add("app.database", name);
+    }
+    imports
         .add("app.dependencies.db", "CloseSessions")
         .add("app.dependencies.db", "SessionDep")
         .add("app.tests.conftest", "SessionFactory");

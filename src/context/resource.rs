@@ -477,7 +477,7 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
             "def ",
             "_page",
             &[
-                "listed: Listed[RowMapping]".to_owned(),
+                "listed: Listed[Row]".to_owned(),
                 format!("query: {}ListQuery", resource.class_name),
             ],
             &format!(" -> {}Page:", resource.class_name),
