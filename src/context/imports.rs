@@ -24,7 +24,6 @@ pub(super) fn service_imports(resource: &Resource, target: Target) -> Imports {
     for name in [
         "ColumnElement",
         "Integer",
-        "RowMapping",
         "Select",
         "bindparam",
         "func",
@@ -33,7 +32,7 @@ pub(super) fn service_imports(resource: &Resource, target: Target) -> Imports {
     ] {
         imports.add("sqlalchemy", name);
     }
-    for name in ["Row", "fetch_all", "fetch_one", "fetch_value"] {
+    for name in ["Row", "fetch_all", "fetch_one", "fetch_value", "insert_one"] {
         imports.add("app.database", name);
     }
     imports
@@ -191,6 +190,11 @@ pub(super) fn database_imports(target: Target) -> String {
         .add("sqlalchemy.engine", "Dialect")
         .add("sqlalchemy.pool", "PoolProxiedConnection")
         .add("sqlalchemy.sql.compiler", "SQLCompiler");
+    // `insert_one`: an insert on the driver's connection, refusals as SQLAlchemy's.
+    imports
+        .add("collections.abc", "Callable")
+        .add("sqlalchemy.exc", "IntegrityError")
+        .add("sqlalchemy.sql.dml", "ReturningInsert");
     imports.render()
 }
 
@@ -216,10 +220,24 @@ pub(super) fn database_test_imports(target: Target) -> String {
         .add("sqlalchemy", "literal")
         .add("sqlalchemy", "select")
         .add("sqlalchemy.pool", "QueuePool")
+        .add("sqlalchemy.exc", "IntegrityError")
         .add(connection.0, connection.1)
         .add(module, name)
         .add("app.config", "settings");
-    for name in ["fetch_all", "fetch_one", "fetch_value", "reading"] {
+    // The probe table of the `insert_one` tests, and its fixture.
+    imports.add("collections.abc", target.view().iterator);
+    for name in [
+        "JSON", "Column", "Integer", "MetaData", "String", "Table", "insert",
+    ] {
+        imports.add("sqlalchemy", name);
+    }
+    for name in [
+        "fetch_all",
+        "fetch_one",
+        "fetch_value",
+        "insert_one",
+        "reading",
+    ] {
         imports.add("app.database", name);
     }
     imports
