@@ -93,7 +93,11 @@ pub(super) fn router_imports(
         imports.add("app.dependencies", name);
     }
     imports.add("app.database", "reading");
-    imports.add("typing", "Annotated").add("fastapi", "Query");
+    imports
+        .add("typing", "Annotated")
+        .add("fastapi", "Depends")
+        .add("app.schemas.page", "query_openapi")
+        .add("app.schemas.page", "query_reader");
     imports
         .add("app.services.paging", "Listed")
         .add("app.database", "Row");

@@ -376,6 +376,10 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
                 };
                 imports.add("app.services", &format!("{} as {alias}", r.name));
             }
+            imports.add(
+                &format!("app.schemas.{}", resource.name),
+                &format!("{}ListQuery", resource.class_name),
+            );
             if resource.events {
                 imports
                     .add("app.events", "hooks")
