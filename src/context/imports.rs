@@ -324,7 +324,6 @@ pub(super) fn conftest_imports(target: Target, events: bool) -> String {
         .add("app.database", "create_engine")
         .add("app.database", "create_session_factory")
         .add("app.dependencies.auth", "TokenVerifier")
-        .add("app.dependencies.auth", "get_token_verifier")
         .add("app.main", "create_app")
         .add("app.models", "metadata");
     imports.render()
