@@ -6,6 +6,21 @@ use crate::model::{Field, FieldType, GENERATED_SORTABLE, ListApi};
 use crate::problem::{Problem, nearest};
 use crate::spec::RawList;
 
+/// Names the list query model (`PageParams` and each `<Resource>ListQuery`) holds itself: a
+/// filter of the same name would replace a page parameter or shadow a member.
+const LIST_QUERY_NAMES: &[&str] = &[
+    "limit",
+    "offset",
+    "after",
+    "q",
+    "sort",
+    "order",
+    "position",
+    "read_order",
+    "next_after",
+    "from_query",
+];
+
 impl Validator {
     /// Checks a `list:` section against the fields.
     pub(super) fn list_api(
@@ -20,6 +35,10 @@ impl Validator {
         let rules: [(&str, &Vec<String>, Rule); 3] = [
             ("filter", &raw.filter, |f| match f {
                 f if f.ty == FieldType::Json => Err("json values have no equality"),
+                f if LIST_QUERY_NAMES.contains(&f.name.as_str()) => Err(
+                    "the list's query already has a parameter or member of that name \
+                     (limit, offset, after, q, sort, order, position, read_order, next_after, from_query)",
+                ),
                 f if !f.on_create() || !f.readable() => {
                     Err("clients only filter by fields they both write and read")
                 }
@@ -136,12 +155,20 @@ mod tests {
 
     #[test]
     fn the_list_api_is_checked_against_the_fields() {
-        let fields = "      title: string\n      body: text:write_only:optional\n      meta: json:optional\n      n: int=0\n";
+        let fields = "      title: string\n      body: text:write_only:optional\n      meta: json:optional\n      n: int=0\n      limit: int=0\n      order: int=0\n";
         let cases = [
             ("filter: [titel]", "did you mean `title`?"),
             (
                 "filter: [meta]",
                 "cannot filter by `meta`: json values have no equality",
+            ),
+            (
+                "filter: [limit]",
+                "cannot filter by `limit`: the list's query already has a parameter",
+            ),
+            (
+                "filter: [order]",
+                "cannot filter by `order`: the list's query already has a parameter",
             ),
             ("sort: [body]", "cannot sort by `body`: it is write-only"),
             (
