@@ -16,9 +16,11 @@ driver cost, without uvicorn, HTTP parsing or the JWT check (the same in any app
 the best of --repeats runs of --requests calls, in milliseconds of the process's CPU
 (`time.process_time`) per request; A and B alternate when comparing.
 
-It is steadier than cpu_per_request.py on a shared machine (no server, one process, best of
-several runs) and finds where a route's own code spends (--profile: py-spy over the loop,
-collapsed stacks in target/bench/in-process-*.txt). It is not a substitute: requests run
+It finds where a route's own code spends (--profile: py-spy over the loop, collapsed stacks
+in target/bench/in-process-*.txt). It is not steadier than cpu_per_request.py: on a shared
+machine an A/B of the same two projects has given ratios from 0.55 to 1.46 between runs
+(creates add rows as they go), so weigh a small change with cProfile's call counts and
+cpu_per_request.py rather than one run of this. Nor is it a substitute: requests run
 one at a time, so a round trip to the database costs more CPU here than under concurrent
 load, where the event loop wakes up for several at once. Weigh a change that saves round
 trips with cpu_per_request.py.

@@ -96,8 +96,7 @@ pub(super) fn router_imports(
     imports
         .add("typing", "Annotated")
         .add("fastapi", "Depends")
-        .add("app.schemas.page", "query_openapi")
-        .add("app.schemas.page", "query_reader");
+        .add("app.schemas.page", "QueryReader");
     imports
         .add("app.services.paging", "Listed")
         .add("app.database", "Row");
