@@ -435,12 +435,19 @@ def served(
     log: Path,
     app_dir: Path | None = None,
     nice: int = 0,
+    access_log: bool = False,
 ) -> Iterator[tuple[str, int]]:
     """`app` (`module:attribute`) under uvicorn, one process, until /health answers;
     yields its URL and the pid whose CPU time is the server's. A negative `nice` (root
-    only) lets the server run ahead of other work on a shared machine."""
+    only) lets the server run ahead of other work on a shared machine. `access_log`
+    keeps uvicorn's own access log, a line per request, for an app that writes none
+    itself (a generated app writes its own)."""
     port = free_port()
     extra = ["--app-dir", str(app_dir)] if app_dir is not None else []
+    if access_log:
+        extra += ["--access-log", "--log-level", "info"]
+    else:
+        extra += ["--no-access-log", "--log-level", "warning"]
     with log.open("w") as output:
         process = subprocess.Popen(
             [
@@ -453,9 +460,6 @@ def served(
                 "127.0.0.1",
                 "--port",
                 str(port),
-                "--no-access-log",
-                "--log-level",
-                "warning",
             ],
             cwd=cwd,
             env=env,

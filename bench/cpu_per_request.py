@@ -1,7 +1,7 @@
 """Server CPU per request of the generated project against a hand-written baseline app.
 
 Usage: python3 bench/cpu_per_request.py [--targets sqlmodel-async,...] [--rounds 3]
-       [--duration 4] [--connections 10] [--profile]
+       [--duration 4] [--connections 10] [--profile] [--check-every-token]
 
 Python 3.11 standard library only; needs `cargo`, `uv`, `psql` and `wrk` (and `py-spy` for
 --profile) and a PostgreSQL server (default postgresql://postgres@127.0.0.1:5432, or --pg /
@@ -13,7 +13,9 @@ BENCH_PG). For every target (ORM x mode) it:
    and seeds 10,000 tasks for the caller among 50,000;
 3. serves, side by side on loopback, the generated app and the baseline of its mode
    (bench/baseline/async_app.py, asyncpg; bench/baseline/sync_app.py, psycopg 3 with `def`
-   routes), both with the same Python, packages, uvicorn options, database and token;
+   routes), both with the same Python, packages, uvicorn options, database and token,
+   each writing one access log line per request (the generated app its own, the baseline
+   uvicorn's);
 4. checks that both answer the same JSON for a list and a get, and the same fields for a
    create;
 5. warms every endpoint of both up, then for --rounds rounds, alternating which app goes
@@ -32,6 +34,11 @@ endpoint's load (target/bench/profile-*.txt, collapsed stacks) and prints where 
 CPU goes, in milliseconds per request. --project serves a project rendered beforehand (and
 perhaps changed by hand) instead of rendering one, and --against another such project in
 the baseline's place, to weigh one change against the code as rendered.
+
+wrk sends one token throughout, as a client does until its token expires: the generated
+app checks it once and remembers its user (JWT_CACHE_SIZE, 1024 tokens by default), the
+baseline checks it on every request. --check-every-token runs the generated app with
+JWT_CACHE_SIZE=0, the same work as the baseline's.
 """
 
 from __future__ import annotations
@@ -227,6 +234,8 @@ def bench_target(
             "BETTER_AUTH_URL": origin,
             "PYTHONDONTWRITEBYTECODE": "1",
         }
+        if args.check_every_token:
+            env["JWT_CACHE_SIZE"] = "0"
         migrate(project, python, env)
         seed(args.pg, database, args.rows, args.other_users, None)
         token = mint_tokens(python, origin, document, CALLER)[CALLER]
@@ -248,6 +257,8 @@ def bench_target(
                 logs["baseline"],
                 app_dir=None if args.against else REPO / "bench",
                 nice=args.nice,
+                # A line per request, as the generated app writes its own.
+                access_log=not args.against,
             ) as base,
         ):
             servers = [Server("generated", *gen), Server("baseline", *base)]
@@ -521,6 +532,12 @@ def parse_args() -> argparse.Namespace:
         help="niceness of both servers, e.g. -10 (as root) on a machine shared with "
         "other work, so that they are not preempted mid-request",
     )
+    parser.add_argument(
+        "--check-every-token",
+        action="store_true",
+        help="run the generated app with JWT_CACHE_SIZE=0, so that it checks every "
+        "request's token as the baseline does, instead of remembering verified ones",
+    )
     parser.add_argument("--keep-databases", action="store_true")
     args = parser.parse_args()
     args.targets = parse_targets(args.targets)
@@ -556,7 +573,12 @@ def main() -> None:
         f"\nServer CPU per request (user + system, all threads of the uvicorn process), "
         f"median of {args.rounds} interleaved {args.duration} s runs at "
         f"{args.connections} connections; 10,000 of 50,000 rows for the caller; "
-        f"PostgreSQL {postgres}; whole run {elapsed:.0f} s\n"
+        f"PostgreSQL {postgres}; whole run {elapsed:.0f} s; the generated app "
+        + (
+            "checks every request's token, as the baseline does\n"
+            if args.check_every_token
+            else "remembers verified tokens (its default), the baseline checks each\n"
+        )
     )
     print("\n".join(table(runs, args.targets)))
     if args.profile:

@@ -60,6 +60,8 @@ from app.main import create_app
 CALLER, TASK_ID = sys.argv[1], int(sys.argv[2])
 REQUESTS, REPEATS = int(sys.argv[3]), int(sys.argv[4])
 ONLY = sys.argv[5].split(",")
+# "calls": count Python calls per request with cProfile instead of timing.
+CALLS = sys.argv[6] == "calls"
 BODY = json.dumps({"title": "Written in process", "priority": "high"}).encode()
 
 
@@ -110,6 +112,20 @@ async def main() -> None:
             await call()
         if statuses[-1] != expected:
             raise SystemExit(f"{name}: answered {statuses[-1]}, not {expected}")
+        if CALLS:
+            import cProfile, io, pstats
+
+            profile = cProfile.Profile()
+            profile.enable()
+            for _ in range(REQUESTS):
+                await call()
+            profile.disable()
+            stats = pstats.Stats(profile, stream=io.StringIO())
+            results[name] = stats.total_calls / REQUESTS
+            print(f"## {name}", file=sys.stderr)
+            stats.stream = sys.stderr
+            stats.sort_stats("tottime").print_stats(int(os.environ.get("TOP", "0")))
+            continue
         best = float("inf")
         for _ in range(REPEATS):
             started = time.process_time()
@@ -144,6 +160,7 @@ def measure(
         str(args.requests),
         str(args.repeats),
         args.endpoints,
+        "calls" if args.calls else "time",
     ]
     if args.profile:
         out = BENCH_DIR / f"in-process-{label}.txt"
@@ -156,6 +173,9 @@ def measure(
     )
     if done.returncode != 0:
         fail(f"the in-process loop failed in {project}:\n{done.stderr[-3000:]}")
+    if args.calls:
+        # The profile's table of functions, as long as TOP asks (TOP=30)
+        (BENCH_DIR / f"calls-{label}.txt").write_text(done.stderr)
     # py-spy writes its own lines to stdout after the loop's
     found = [line for line in done.stdout.splitlines() if line.startswith("{")]
     return json.loads(found[-1])
@@ -169,6 +189,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="A/B alternations")
     parser.add_argument("--endpoints", default="list,get,create")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--calls",
+        action="store_true",
+        help="Python calls per request (cProfile), not CPU time: steady run to run",
+    )
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432")
     parser.add_argument("--project", type=Path)
     parser.add_argument("--against", type=Path)
