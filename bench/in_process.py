@@ -1,7 +1,7 @@
 """CPU per request of the generated routes, called in process: no HTTP server, no wrk.
 
 Usage: python3 bench/in_process.py [--targets sqlmodel-async,...] [--requests 3000]
-       [--repeats 7] [--endpoints list,get,create] [--profile]
+       [--repeats 7] [--endpoints list,get,create] [--profile | --calls]
        python3 bench/in_process.py --targets sqlmodel-async --project NEW --against OLD
 
 Python 3.11 standard library only; needs what cpu_per_request.py needs but wrk (and py-spy
@@ -15,6 +15,10 @@ caller: what the middleware, routing, dependencies, route, service, SQLAlchemy a
 driver cost, without uvicorn, HTTP parsing or the JWT check (the same in any app). It prints
 the best of --repeats runs of --requests calls, in milliseconds of the process's CPU
 (`time.process_time`) per request; A and B alternate when comparing.
+
+With --calls it counts instead the Python calls per request (cProfile over --requests
+calls; TOP=30 writes the thirty costliest functions to target/bench/calls-*.txt): the same
+from run to run, so a change's effect on them shows however busy the machine is.
 
 It finds where a route's own code spends (--profile: py-spy over the loop, collapsed stacks
 in target/bench/in-process-*.txt). It is not steadier than cpu_per_request.py: on a shared
@@ -121,7 +125,7 @@ async def main() -> None:
                 await call()
             profile.disable()
             stats = pstats.Stats(profile, stream=io.StringIO())
-            results[name] = stats.total_calls / REQUESTS
+            results[name] = round(stats.total_calls / REQUESTS)
             print(f"## {name}", file=sys.stderr)
             stats.stream = sys.stderr
             stats.sort_stats("tottime").print_stats(int(os.environ.get("TOP", "0")))
@@ -238,21 +242,21 @@ def main() -> None:
                     for name, path in order if round_ % 2 == 0 else order[::-1]:
                         label = f"{target}-{name}-{round_}"
                         runs[name].append(measure(path, env, task_id, args, label))
-            report(target, runs)
+            report(target, runs, "Python calls" if args.calls else "CPU ms")
 
 
-def report(target: str, runs: dict[str, list[dict[str, float]]]) -> None:
+def report(target: str, runs: dict[str, list[dict[str, float]]], unit: str) -> None:
     best = {
         name: {endpoint: min(run[endpoint] for run in found) for endpoint in found[0]}
         for name, found in runs.items()
     }
-    print(f"\n{target}: CPU ms per request, in process (best of all runs)\n")
+    print(f"\n{target}: {unit} per request, in process (best of all runs)\n")
     names = list(best)
     header = " | ".join(names) + (" | ratio" if len(names) == 2 else "")
     print(f"| endpoint | {header} |")
     print("| --- |" + " --- |" * (len(names) + (len(names) == 2)))
     for endpoint in best[names[0]]:
-        cells = [f"{best[name][endpoint]:.3f}" for name in names]
+        cells = [f"{best[name][endpoint]:.3f}".removesuffix(".000") for name in names]
         if len(names) == 2:
             cells.append(f"{best[names[0]][endpoint] / best[names[1]][endpoint]:.2f}")
         print(f"| {endpoint} | " + " | ".join(cells) + " |")
