@@ -17,7 +17,7 @@ the best of --repeats runs of --requests calls, in milliseconds of the process's
 (`time.process_time`) per request; A and B alternate when comparing.
 
 With --calls it counts instead the Python calls per request (cProfile over --requests
-calls; TOP=30 writes the thirty costliest functions to target/bench/calls-*.txt): the same
+calls; TOP=N writes the N costliest functions to target/bench/calls-*.txt): the same
 from run to run, so a change's effect on them shows however busy the machine is.
 
 It finds where a route's own code spends (--profile: py-spy over the loop, collapsed stacks
@@ -56,7 +56,7 @@ from common import (
 
 # Run by the project's Python, in the project's folder: the loop over the ASGI app.
 DRIVER = """
-import asyncio, json, os, sys, time
+import asyncio, cProfile, io, json, os, pstats, sys, time
 
 from app.dependencies.auth import AuthUser
 from app.main import create_app
@@ -117,8 +117,6 @@ async def main() -> None:
         if statuses[-1] != expected:
             raise SystemExit(f"{name}: answered {statuses[-1]}, not {expected}")
         if CALLS:
-            import cProfile, io, pstats
-
             profile = cProfile.Profile()
             profile.enable()
             for _ in range(REQUESTS):
@@ -178,7 +176,7 @@ def measure(
     if done.returncode != 0:
         fail(f"the in-process loop failed in {project}:\n{done.stderr[-3000:]}")
     if args.calls:
-        # The profile's table of functions, as long as TOP asks (TOP=30)
+        # The profile's table of functions, as long as TOP asks (e.g. TOP=30).
         (BENCH_DIR / f"calls-{label}.txt").write_text(done.stderr)
     # py-spy writes its own lines to stdout after the loop's
     found = [line for line in done.stdout.splitlines() if line.startswith("{")]
