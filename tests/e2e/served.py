@@ -1,6 +1,5 @@
 """A generated project served by uvicorn on loopback, for the end-to-end scripts."""
 
-import socket
 import subprocess
 import sys
 import time
@@ -9,15 +8,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+from throwaway_server import free_port
 
 DEADLINE_SECONDS = 30.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @contextmanager
