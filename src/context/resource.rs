@@ -85,6 +85,8 @@ pub(super) struct ResourceView<'a> {
     pub(super) filter_tests: Vec<FilterTest>,
     /// The default order is newest first (the paging tests can say so).
     pub(super) newest_first: bool,
+    /// Every key of the default order is one `?sort=` takes: the tests can ask for it.
+    pub(super) default_sort_requestable: bool,
     /// Sortable and searched fields the tests can give two different values.
     pub(super) sort_tests: Vec<String>,
     pub(super) sort_tests_list: String,
@@ -455,6 +457,11 @@ pub(super) fn resource_view<'a>(project: &'a Project, resource: &'a Resource) ->
             .any(|t| t.ordered && t.key.starts_with("Decimal")),
         filter_tests: list.filter_tests,
         newest_first: resource.list.default_sort == [("created_at".to_owned(), true)],
+        default_sort_requestable: resource
+            .list
+            .default_sort
+            .iter()
+            .all(|(key, _)| resource.list.sort.contains(key)),
         sort_tests_list: python::string_list("SORTED_BY = ", &sort_tests),
         empty_sort_tests_list: {
             let optional: Vec<String> = sort_tests
