@@ -74,6 +74,11 @@ pub(super) fn access_tests(resource: &Resource) -> AccessTests {
         ("other".into(), "bob".into(), worker_roles.clone()),
         ("plain".into(), "carol".into(), vec!["user".into()]),
     ];
+    if resource.owned && workers_are_admins {
+        // alice and bob hold an admin role, which sees every row: the owner's own
+        // access is checked again with alice holding none.
+        callers.push(("plain-owner".into(), "alice".into(), vec!["user".into()]));
+    }
     for role in &declared {
         callers.push((format!("role-{role}"), "dave".into(), vec![role.clone()]));
     }
