@@ -430,9 +430,23 @@ def medians(runs: list[Run]) -> dict[tuple[str, str, str], dict[str, float]]:
 
 HEADER = (
     "| target | endpoint | generated CPU ms/req | baseline CPU ms/req | ratio "
-    "| generated PG ms/req | baseline PG ms/req | req/s gen / base | errors "
+    "| round ratios (min-max) | generated PG ms/req | baseline PG ms/req | req/s gen / base | errors "
     "| other CPU s (max) |"
 )
+
+
+def round_ratios(runs: list[Run], target: str, endpoint: str) -> list[float]:
+    """Each round's generated CPU per request over the baseline's: the two ran back to
+    back, so what drifts over the whole run (the machine's other work) weighs less."""
+    by_round: dict[int, dict[str, float]] = {}
+    for run in runs:
+        if run.target == target and run.endpoint == endpoint:
+            by_round.setdefault(run.round, {})[run.app] = run.server_cpu_ms
+    return sorted(
+        apps["generated"] / apps["baseline"]
+        for apps in by_round.values()
+        if len(apps) == 2 and apps["baseline"]
+    )
 
 
 def table(runs: list[Run], targets: list[str]) -> list[str]:
@@ -443,9 +457,11 @@ def table(runs: list[Run], targets: list[str]) -> list[str]:
             gen = cells[(target, endpoint, "generated")]
             base = cells[(target, endpoint, "baseline")]
             ratio = gen["server_cpu_ms"] / base["server_cpu_ms"]
+            paired = round_ratios(runs, target, endpoint)
             lines.append(
                 f"| {target} | {endpoint} | {gen['server_cpu_ms']:.2f} "
                 f"| {base['server_cpu_ms']:.2f} | {ratio:.2f} "
+                f"| {paired[0]:.2f}-{paired[-1]:.2f} "
                 f"| {gen['postgres_cpu_ms']:.2f} | {base['postgres_cpu_ms']:.2f} "
                 f"| {gen['requests_per_second']:.0f} / {base['requests_per_second']:.0f} "
                 f"| {gen['errors'] + base['errors']:.0f} "
