@@ -26,9 +26,10 @@ BENCH_PG). For every target (ORM x mode) it:
 6. drops the database.
 
 It prints, per target, the median server CPU milliseconds per request of each endpoint for
-the generated app and the baseline, and their ratio, with PostgreSQL's CPU per request and
-the CPU anything else on the machine used meanwhile (a disturbed run shows there; CPU per
-request moves much less than requests per second when it is). A JSON copy goes to
+the generated app and the baseline, their ratio and the range of each round's own ratio,
+with PostgreSQL's CPU per request and the CPU anything else on the machine used meanwhile
+(a disturbed run shows there; CPU per request moves much less than requests per second
+when it is). A JSON copy goes to
 target/bench/. With --profile it then records py-spy profiles of both apps under each
 endpoint's load (target/bench/profile-*.txt, collapsed stacks) and prints where the server's
 CPU goes, in milliseconds per request. --project serves a project rendered beforehand (and
