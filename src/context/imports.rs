@@ -9,6 +9,7 @@ pub(super) fn service_imports(resource: &Resource, target: Target) -> Imports {
     let (session_module, session_class) = target.dialect().session(target.mode);
     let mut imports = Imports::default();
     imports.add("sqlalchemy.exc", "IntegrityError");
+    imports.add("sqlalchemy.orm.exc", "StaleDataError");
     for name in [
         "Listed",
         "SortKey",
