@@ -25,11 +25,25 @@ pub(crate) fn string(value: &str) -> String {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            // Non-ASCII punctuation, spaces and symbols (an en dash, a curly quote, U+2028)
+            // look like ASCII ones, or like nothing: ruff refuses them in a string (RUF001).
+            // Letters stay as they are.
+            c if !c.is_ascii() && !c.is_alphanumeric() => out.push_str(&escaped(c)),
             c => out.push(c),
         }
     }
     out.push(quote);
     out
+}
+
+/// `c` as a Python escape sequence: `\u2013`, or `\U0001f600` beyond the BMP.
+fn escaped(c: char) -> String {
+    let code = c as u32;
+    if code > 0xffff {
+        format!("\\U{code:08x}")
+    } else {
+        format!("\\u{code:04x}")
+    }
 }
 
 /// `head` then a string, on one line when it fits, else as parenthesized implicit
@@ -132,6 +146,16 @@ pub(crate) fn declaration(name: &str, annotation: &str, args: &[String]) -> Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_escape_non_ascii_punctuation_but_not_letters() {
+        assert_eq!(
+            string("Prix \u{2013} l\u{2019}article"),
+            r#""Prix \u2013 l\u2019article""#
+        );
+        assert_eq!(string("Tâches \u{1f600}"), "\"Tâches \\U0001f600\"");
+        assert_eq!(string("a\u{2028}b"), r#""a\u2028b""#);
+    }
 
     #[test]
     fn strings_use_double_quotes_and_escape() {

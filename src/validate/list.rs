@@ -22,7 +22,45 @@ const LIST_QUERY_NAMES: &[&str] = &[
     "from_query",
 ];
 
+/// The suffixes of the range parameters an ordered field's filter adds (`n_gte`, ...).
+const RANGE_SUFFIXES: [&str; 4] = ["_gt", "_gte", "_lt", "_lte"];
+
 impl Validator {
+    /// Two filters must not make the same query parameter: filtering by an ordered field `n`
+    /// also makes `n_gt`, `n_gte`, `n_lt` and `n_lte`, which a field of that name would too.
+    fn filter_parameters(&mut self, filter: &[String], fields: &[Field], path: &str) {
+        let mut made: Vec<(String, &str)> = Vec::new();
+        for name in filter {
+            let Some(field) = fields.iter().find(|f| f.name == *name) else {
+                continue;
+            };
+            let mut params = vec![name.clone()];
+            if field.is_ordered() {
+                params.extend(RANGE_SUFFIXES.iter().map(|s| format!("{name}{s}")));
+            }
+            for param in params {
+                match made.iter().find(|(p, _)| *p == param) {
+                    Some((_, other)) if other != name => {
+                        let (ranged, plain) = if param == *name {
+                            (*other, name.as_str())
+                        } else {
+                            (name.as_str(), *other)
+                        };
+                        self.report(
+                            Problem::new(
+                                format!("{path}.filter"),
+                                format!("the filters `{ranged}` and `{plain}` both make the query parameter `{param}`"),
+                            )
+                            .hint(format!("`{ranged}` is ordered, so its filter also takes `{ranged}_gt`, `{ranged}_gte`, `{ranged}_lt` and `{ranged}_lte`: remove `{plain}` from `filter`, or rename that field")),
+                        );
+                    }
+                    Some(_) => {}
+                    None => made.push((param, name)),
+                }
+            }
+        }
+    }
+
     /// Checks a `list:` section against the fields.
     pub(super) fn list_api(
         &mut self,
@@ -91,6 +129,7 @@ impl Validator {
                 }
             }
         }
+        self.filter_parameters(&raw.filter, fields, path);
         let mut list = ListApi {
             filter: raw.filter.clone(),
             sort: raw.sort.clone(),

@@ -26,7 +26,7 @@ use serde_yaml::Value;
 
 pub use fields::text_problem;
 pub use names::{
-    PYTHON_KEYWORDS, field_name_schema, is_snake_identifier, project_name_schema,
+    PROJECT_PACKAGES, PYTHON_KEYWORDS, field_name_schema, is_snake_identifier, project_name_schema,
     renamed_from_pattern, resource_name_schema,
 };
 
@@ -164,6 +164,18 @@ impl Validator {
             self.report(
                 Problem::new(path, format!("`{name}` is a Python keyword"))
                     .hint(format!("choose another name, e.g. `{snake}_api`")),
+            );
+            return None;
+        }
+        if PROJECT_PACKAGES.contains(&snake.replace('_', "-").as_str()) {
+            self.report(
+                Problem::new(
+                    path,
+                    format!("`{name}` is the name of a package the generated project installs"),
+                )
+                .hint(format!(
+                    "a project cannot depend on a package of its own name (uv refuses to lock it): choose another, e.g. `{snake}_api`"
+                )),
             );
             return None;
         }
@@ -309,6 +321,44 @@ mod tests {
         assert!(!resource.owned);
         assert_eq!(resource.fields[0].max_length, Some(80));
         assert_eq!(resource.fields[1].default, Some(DefaultValue::Int(1)));
+    }
+
+    #[test]
+    fn two_filters_making_one_query_parameter_are_refused() {
+        for filter in ["[n, n_gte]", "[n_gte, n]"] {
+            let yaml = format!(
+                "{HEAD}      n: int\n      n_gte: {{ type: int, optional: true }}\n    list: {{ filter: {filter} }}\n"
+            );
+            let problem = one(&yaml);
+            assert_eq!(problem.path, "resources.item.list.filter");
+            assert!(
+                problem
+                    .message
+                    .contains("`n` and `n_gte` both make the query parameter `n_gte`"),
+                "{problem}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_project_named_after_a_package_it_installs_is_refused() {
+        for name in [
+            "fastapi",
+            "sqlalchemy",
+            "pydantic-settings",
+            "typing_extensions",
+        ] {
+            let problem = one(&format!(
+                "project: {{ name: {name} }}\nresources: {{ task: {{ fields: {{ title: string }} }} }}\n"
+            ));
+            assert!(
+                problem
+                    .message
+                    .contains("a package the generated project installs"),
+                "{problem}"
+            );
+            assert_eq!(problem.path, "project.name");
+        }
     }
 
     #[test]

@@ -181,8 +181,20 @@ pub fn project_name_schema() -> serde_json::Value {
     serde_json::json!({
         "type": "string",
         "pattern": "^[a-z](?:[_-]?[a-z0-9])*$",
-        "not": { "enum": PYTHON_KEYWORDS },
+        "not": { "enum": refused_project_names() },
     })
+}
+
+/// Keywords, and the project's packages in both spellings (`typing-extensions`, `typing_extensions`).
+fn refused_project_names() -> Vec<String> {
+    let packages = PROJECT_PACKAGES.iter().map(|p| (*p).to_owned());
+    let snake = PROJECT_PACKAGES
+        .iter()
+        .filter(|p| p.contains('-'))
+        .map(|p| p.replace('-', "_"));
+    let mut names: Vec<String> = PYTHON_KEYWORDS.iter().map(|k| (*k).to_owned()).collect();
+    names.extend(packages.chain(snake));
+    names
 }
 
 /// `[a-z][a-z0-9_]*`, with no double or trailing underscore.
@@ -194,6 +206,66 @@ pub fn is_snake_identifier(name: &str) -> bool {
         && !name.contains("__")
         && name.to_snake_case() == name
 }
+
+/// The packages a generated project installs, its dependencies' own included (as PyPI
+/// normalizes names): a project of one of these names cannot be locked.
+pub const PROJECT_PACKAGES: &[&str] = &[
+    "aiosqlite",
+    "alembic",
+    "annotated-types",
+    "anyio",
+    "arq",
+    "asyncpg",
+    "certifi",
+    "cffi",
+    "click",
+    "cryptography",
+    "dnspython",
+    "email-validator",
+    "fastapi",
+    "fastapi-cli",
+    "greenlet",
+    "h11",
+    "hiredis",
+    "httpcore",
+    "httptools",
+    "httpx",
+    "httpx-ws",
+    "idna",
+    "iniconfig",
+    "mako",
+    "markupsafe",
+    "mypy",
+    "mypy-extensions",
+    "packaging",
+    "pathspec",
+    "pluggy",
+    "psycopg",
+    "psycopg-binary",
+    "pycparser",
+    "pydantic",
+    "pydantic-core",
+    "pydantic-settings",
+    "pygments",
+    "pyjwt",
+    "pytest",
+    "pytest-asyncio",
+    "python-dotenv",
+    "pyyaml",
+    "redis",
+    "ruff",
+    "sniffio",
+    "sqlalchemy",
+    "sqlmodel",
+    "starlette",
+    "typing-extensions",
+    "typing-inspection",
+    "uvicorn",
+    "uvloop",
+    "watchfiles",
+    "websockets",
+    "wsproto",
+];
 
 pub const PYTHON_KEYWORDS: &[&str] = &[
     "false", "none", "true", "and", "as", "assert", "async", "await", "break", "class", "continue",
