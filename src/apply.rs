@@ -296,10 +296,9 @@ pub(crate) fn plan(
             }
             (Some(yours), None) => {
                 if force {
-                    outcome.changes.write(&format!("{path}.orig"), yours);
-                    outcome
-                        .actions
-                        .insert(format!("{path}.orig"), Action::Created);
+                    let backup = backup_path(project, path);
+                    outcome.changes.write(&backup, yours);
+                    outcome.actions.insert(backup, Action::Created);
                     outcome.actions.insert(path.to_owned(), Action::Changed);
                     outcome.changes.write(path, file.contents.clone());
                 } else {
@@ -330,7 +329,7 @@ pub(crate) fn plan(
             if n == 1 { "s" } else { "" },
         ))
         .with_places(collisions)
-        .with_hint("move them away, or pass --force to overwrite them (each is kept as FILE.orig)")
+        .with_hint("move them away, or pass --force to overwrite them (each is kept as FILE.orig, or FILE.orig.N when that exists)")
         .into());
     }
 
@@ -387,6 +386,20 @@ pub(crate) fn plan(
 
 /// What backendgen rendered into the project last time: its base file, or for a project made
 /// before base files, a base rebuilt from its manifest and spec.
+/// Where `--force` keeps the user's own `path` before replacing it: `FILE.orig`, or the
+/// first of `FILE.orig.1`, `FILE.orig.2`, ... that is free, so that no earlier copy is lost.
+fn backup_path(project: &ProjectDir, path: &str) -> String {
+    let first = format!("{path}.orig");
+    if !project.has(&first) {
+        return first;
+    }
+    let mut n = 1;
+    while project.has(&format!("{first}.{n}")) {
+        n += 1;
+    }
+    format!("{first}.{n}")
+}
+
 fn last_render(project: &ProjectDir, overrides: &Overrides) -> Result<Last> {
     if let Some(base) = Base::load(&project.root)? {
         if base::compare_versions(&base.version, base::VERSION).is_gt() {

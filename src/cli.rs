@@ -141,7 +141,7 @@ pub struct AddResourceArgs {
     /// Print the diff of every file it would create or change, and write nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Overwrite files that exist with other content, keeping each as FILE.orig.
+    /// Overwrite files that exist with other content, keeping each as FILE.orig (FILE.orig.N when that exists).
     #[arg(long)]
     pub force: bool,
 }
@@ -154,7 +154,7 @@ pub struct ApplyArgs {
     /// Print the diff of every file it would change and the migration, and write nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Overwrite your own files where backendgen now renders a file, keeping each as FILE.orig.
+    /// Overwrite your own files where backendgen now renders a file, keeping each as FILE.orig (FILE.orig.N when that exists).
     #[arg(long)]
     pub force: bool,
     /// Allow type changes that may lose values (a shorter max_length, text to int, fewer

@@ -48,6 +48,11 @@ impl ProjectDir {
         })
     }
 
+    /// Whether anything (a file, a folder, a link) is at `path` in the project.
+    pub(crate) fn has(&self, path: &str) -> bool {
+        fs::symlink_metadata(self.root.join(path)).is_ok()
+    }
+
     /// The text of a project file, or None when it does not exist.
     pub(crate) fn read(&self, path: &str) -> Result<Option<String>> {
         let full = self.root.join(path);

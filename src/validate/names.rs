@@ -79,7 +79,7 @@ impl Validator {
         } else if PYTHON_KEYWORDS.contains(&name) {
             Some(
                 Problem::new(path, format!("`{name}` is a Python keyword")).hint(format!(
-                    "rename it, e.g. `{name}_`, or something more specific"
+                    "rename it to say what it holds, e.g. `{name}_name` or `{name}_value`"
                 )),
             )
         } else if PYTHON_TYPE_NAMES.contains(&name) {

@@ -189,6 +189,37 @@ fn force_overwrites_a_conflict_and_keeps_the_users_file() {
     );
 }
 
+#[test]
+fn force_keeps_an_earlier_copy_too() {
+    let (_dir, root) = project();
+    fs::write(root.join("app/models/project.py"), "# mine, now\n").unwrap();
+    fs::write(root.join("app/models/project.py.orig"), "# mine, before\n").unwrap();
+    fs::write(
+        root.join("app/models/project.py.orig.1"),
+        "# mine, long ago\n",
+    )
+    .unwrap();
+    backendgen(&root)
+        .args([
+            "add-resource",
+            "project",
+            "--field",
+            "name:string",
+            "--force",
+        ])
+        .assert()
+        .success();
+    assert_eq!(
+        read(&root, "app/models/project.py.orig"),
+        "# mine, before\n"
+    );
+    assert_eq!(
+        read(&root, "app/models/project.py.orig.1"),
+        "# mine, long ago\n"
+    );
+    assert_eq!(read(&root, "app/models/project.py.orig.2"), "# mine, now\n");
+}
+
 /// The wiring is merged, not injected at a marker: a user who deleted the marker line changed
 /// the very lines the new router goes into, so that hunk is a conflict. Everything else is
 /// written, the exit status is 3, and the next apply waits for the markers to go.
