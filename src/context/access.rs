@@ -129,7 +129,8 @@ pub(super) fn route_responses(resource: &Resource, action: &str, rule: &Rule) ->
         _ => {}
     }
     if matches!(action, "create" | "update") {
-        // A body that is not JSON at all, and one over the size limit.
+        // A body FastAPI cannot parse at all (JSON nested too deeply), and one over the
+        // size limit.
         codes.extend([400, 413]);
     }
     if *rule != Rule::Public {
@@ -140,7 +141,13 @@ pub(super) fn route_responses(resource: &Resource, action: &str, rule: &Rule) ->
     }
     codes.sort_unstable();
     let args: Vec<String> = codes.iter().map(u16::to_string).collect();
-    python::call(4, "responses=", "error_responses", &args, ",")
+    // A create's 201 carries the new row's `Location`.
+    let function = if action == "create" {
+        "created_responses"
+    } else {
+        "error_responses"
+    };
+    python::call(4, "responses=", function, &args, ",")
 }
 
 /// A sentence or two on who may call what, wrapped for a docstring.

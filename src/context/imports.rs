@@ -118,6 +118,7 @@ pub(super) fn router_imports(
             &format!("app.models.{}", resource.name),
             &resource.class_name,
         )
+        .add("app.schemas.errors", "created_responses")
         .add("app.schemas.errors", "error_responses")
         .add(&schemas, &format!("{}Create", resource.class_name))
         .add(&schemas, &format!("{}ListQuery", resource.class_name))
