@@ -36,6 +36,16 @@ pub(crate) fn run(args: &NewArgs) -> Result<()> {
                 .into(),
         );
     }
+    if target.join(crate::base::PATH).exists() {
+        // Written over, the last render's files that this one does not make would stay,
+        // wired to nothing: the project would fail its own checks.
+        return Err(Error::new(format!(
+            "{} holds a project made by backendgen; nothing was written",
+            target.display()
+        ))
+        .with_hint("change its backendgen.yaml and run `backendgen apply` there, or choose another --output")
+        .into());
+    }
     if !args.force && !write::is_empty_or_missing(&target)? && !holds_only_overrides(&target)? {
         return Err(Error::new(format!(
             "{} is not empty; nothing was written",

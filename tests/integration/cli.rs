@@ -165,6 +165,28 @@ fn new_with_force_writes_into_a_non_empty_target() {
 }
 
 #[test]
+fn new_refuses_a_target_that_holds_a_project_even_with_force() {
+    let dir = tempfile::tempdir().unwrap();
+    backendgen(dir.path())
+        .args(["new", "shop", "--spec"])
+        .arg(example("shop.yaml"))
+        .args(["--yes", "-q", "-o", "project"])
+        .assert()
+        .success();
+    let target = dir.path().join("project");
+    let before = read_tree(&target);
+    backendgen(dir.path())
+        .args(["new", "tasks", "--yes", "-o", "project", "--force"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "holds a project made by backendgen",
+        ))
+        .stderr(predicate::str::contains("backendgen apply"));
+    assert_eq!(read_tree(&target), before);
+}
+
+#[test]
 fn dry_run_lists_files_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     backendgen(dir.path())
