@@ -10,6 +10,7 @@ use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
+use crate::error::Error;
 use crate::plan::PlannedFile;
 
 /// What a file held before we wrote it, so a failed write can be undone.
@@ -30,8 +31,10 @@ pub fn write_all(root: &Path, files: &[PlannedFile]) -> Result<()> {
 /// Writes `files` and deletes `deletions` (relative paths) under `root`, all or nothing: if any
 /// step fails, every file written or deleted is put back and new folders are removed.
 pub(crate) fn apply(root: &Path, files: &[PlannedFile], deletions: &[String]) -> Result<()> {
+    let mut checked = HashSet::new();
     for path in files.iter().map(|f| &f.path).chain(deletions) {
         check_relative(path)?;
+        check_no_link(root, path, &mut checked)?;
     }
     let mut dir_undo = Vec::new();
     let mut created = HashSet::new();
@@ -182,6 +185,33 @@ fn check_relative(path: &str) -> Result<()> {
     Ok(())
 }
 
+/// No folder or file on the way to a planned path (below the root) may be a symbolic link:
+/// written through, it could change a file outside the project folder. `checked` keeps the
+/// paths already looked at.
+fn check_no_link(root: &Path, path: &str, checked: &mut HashSet<PathBuf>) -> Result<()> {
+    let mut at = root.to_owned();
+    for component in Path::new(path).components() {
+        at.push(component);
+        if !checked.insert(at.clone()) {
+            continue;
+        }
+        match fs::symlink_metadata(&at) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let link = at.strip_prefix(root).unwrap_or(&at).display().to_string();
+                return Err(Error::new(format!(
+                    "refusing to write `{path}`: `{link}` is a symbolic link; nothing was written"
+                ))
+                .with_hint("writing through it could change a file outside the project folder: replace the link with the file or folder itself")
+                .into());
+            }
+            Ok(_) => {}
+            // Nothing there yet: nothing below it either.
+            Err(_) => return Ok(()),
+        }
+    }
+    Ok(())
+}
+
 /// True when `dir` does not exist or holds nothing.
 pub(crate) fn is_empty_or_missing(dir: &Path) -> Result<bool> {
     match fs::read_dir(dir) {
@@ -194,6 +224,24 @@ pub(crate) fn is_empty_or_missing(dir: &Path) -> Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_to_write_through_a_symbolic_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside.txt");
+        fs::write(&outside, "not yours").unwrap();
+        let root = dir.path().join("project");
+        fs::create_dir(&root).unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("README.md")).unwrap();
+        let files = [PlannedFile {
+            path: "README.md".into(),
+            contents: "# hello".into(),
+        }];
+        let err = write_all(&root, &files).unwrap_err();
+        assert!(err.to_string().contains("is a symbolic link"), "{err}");
+        assert_eq!(fs::read_to_string(&outside).unwrap(), "not yours");
+    }
 
     #[test]
     fn writes_nested_files() {
