@@ -61,8 +61,19 @@ pub fn readme_row(resource: &Resource) -> String {
         "Shared rows."
     };
     let path = format!("/api/{}", resource.route);
+    let mut routes = format!("`{path}`, `{path}/{{id}}`");
+    // The rows of one parent, listed under the parent's route.
+    for field in &resource.fields {
+        if let Some(parent) = field.references.as_ref().filter(|r| r.nested) {
+            let param = format!("{}_id", parent.resource);
+            routes.push_str(&format!(
+                ", `/api/{}/{{{param}}}/{}`",
+                parent.route, resource.route
+            ));
+        }
+    }
     format!(
-        "| {} | {rows} {} | `{path}`, `{path}/{{id}}` |",
+        "| {} | {rows} {} | {routes} |",
         resource.label_plural,
         access_sentence(resource)
     )

@@ -508,9 +508,11 @@ fn quiet_silences_the_summary_but_not_errors() {
         .args(["new", "tasks", "-q"])
         .assert()
         .code(1)
-        .stderr(predicate::str::starts_with("error: tasks is not empty"))
+        .stderr(predicate::str::starts_with(
+            "error: tasks holds a project made by backendgen",
+        ))
         .stderr(predicate::str::contains(
-            "\n  hint: choose another --output",
+            "\n  hint: change its backendgen.yaml and run `backendgen apply` there",
         ));
 }
 
