@@ -324,6 +324,17 @@ mod tests {
     }
 
     #[test]
+    fn a_parent_listed_twice_in_belongs_to_is_named_as_such() {
+        let yaml = "project: { name: x }\nresources:\n  post: { fields: { n: string } }\n  comment:\n    belongs_to: [post, post]\n    fields: { n: string }\n";
+        let problem = one(yaml);
+        assert_eq!(problem.path, "resources.comment.belongs_to.1");
+        assert!(
+            problem.message.contains("`post` is listed twice"),
+            "{problem}"
+        );
+    }
+
+    #[test]
     fn two_filters_making_one_query_parameter_are_refused() {
         for filter in ["[n, n_gte]", "[n_gte, n]"] {
             let yaml = format!(

@@ -60,9 +60,18 @@ impl Validator {
                 continue;
             };
             let column = format!("{}_id", parent.name);
-            if resource.fields.iter().any(|f| f.name == column)
-                || columns.iter().any(|f: &Field| f.name == column)
-            {
+            if columns.iter().any(|f: &Field| f.name == column) {
+                self.report(
+                    Problem::new(&place, format!("`{}` is listed twice", parent.name)).hint(
+                        format!(
+                            "a resource belongs to `{}` once: remove one of them",
+                            parent.name
+                        ),
+                    ),
+                );
+                continue;
+            }
+            if resource.fields.iter().any(|f| f.name == column) {
                 self.report(
                     Problem::new(
                         &place,
