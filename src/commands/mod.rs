@@ -14,9 +14,17 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
+use crate::error::Error;
+
 /// The spec's text and the name to show in messages: the file, or the embedded default.
 pub(crate) fn read_spec(file: Option<&Path>) -> Result<(String, String)> {
     match file {
+        Some(path) if !path.exists() => Err(Error::new(format!(
+            "the spec {} does not exist",
+            path.display()
+        ))
+        .with_hint("give the path of a spec (YAML), or run inside a project made by `backendgen new`, whose spec is backendgen.yaml")
+        .into()),
         Some(path) => {
             let text = fs::read_to_string(path)
                 .with_context(|| format!("failed to read the spec {}", path.display()))?;

@@ -160,6 +160,19 @@ impl Validator {
             );
             return None;
         }
+        if name.len() > MAX_PROJECT_NAME {
+            self.report(
+                Problem::new(
+                    path,
+                    format!(
+                        "the project name is {} characters long; at most {MAX_PROJECT_NAME}",
+                        name.len()
+                    ),
+                )
+                .hint("it names the project's folder and package: shorten it"),
+            );
+            return None;
+        }
         if PYTHON_KEYWORDS.contains(&snake.as_str()) {
             self.report(
                 Problem::new(path, format!("`{name}` is a Python keyword"))
@@ -271,6 +284,8 @@ impl Validator {
     }
 }
 
+/// A project name names its folder, its package and its API title.
+const MAX_PROJECT_NAME: usize = 64;
 /// Length limits: index names (`ix_<plural>_<field>`) must stay within PostgreSQL's 63
 /// characters, and generated lines within ruff's 88.
 const MAX_RESOURCE_NAME: usize = 24;
@@ -321,6 +336,17 @@ mod tests {
         assert!(!resource.owned);
         assert_eq!(resource.fields[0].max_length, Some(80));
         assert_eq!(resource.fields[1].default, Some(DefaultValue::Int(1)));
+    }
+
+    #[test]
+    fn a_project_name_has_at_most_64_characters() {
+        let name = "a".repeat(65);
+        let problem = one(&format!(
+            "project: {{ name: {name} }}\nresources: {{ task: {{ fields: {{ title: string }} }} }}\n"
+        ));
+        assert!(problem.message.contains("65 characters long"), "{problem}");
+        let name = "a".repeat(64);
+        validate("s", &format!("project: {{ name: {name} }}\nresources: {{ task: {{ fields: {{ title: string }} }} }}\n"), None).unwrap();
     }
 
     #[test]

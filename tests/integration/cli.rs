@@ -49,7 +49,7 @@ fn check_without_a_file_reads_backendgen_yaml() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
-            "failed to read the spec backendgen.yaml",
+            "the spec backendgen.yaml does not exist",
         ));
 }
 
@@ -616,7 +616,7 @@ fn colour_on_a_terminal_unless_no_color() {
         let mut session = rexpect::session::spawn_command(command, Some(30_000)).unwrap();
         let output = session.exp_eof().unwrap();
         assert!(
-            output.contains("failed to read the spec missing.yaml"),
+            output.contains("the spec missing.yaml does not exist"),
             "{output:?}"
         );
         assert_eq!(output.contains("\x1b["), !no_color, "{output:?}");
