@@ -16,6 +16,9 @@ use crate::problem::Problems;
 /// The exit status of a problem with the user's input or project. (2 is a usage error, which
 /// clap reports before any command runs.)
 pub(crate) const FAILURE: u8 = 1;
+/// The exit status of a usage error: what clap answers for a bad command line, and what a
+/// command answers for an argument clap cannot check (`man NAME` of no command).
+pub(crate) const USAGE: u8 = 2;
 /// The exit status of a change written with conflict markers for the user to resolve.
 pub(crate) const CONFLICT: u8 = 3;
 

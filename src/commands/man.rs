@@ -5,10 +5,12 @@ use anyhow::Result;
 use clap::CommandFactory;
 
 use crate::cli::{Cli, ManArgs};
-use crate::error::Error;
+use crate::error::{Error, USAGE};
 
 pub(crate) fn run(args: &ManArgs) -> Result<()> {
-    let backendgen = Cli::command();
+    let mut backendgen = Cli::command();
+    // Built, the commands hold what they inherit (`--quiet`) and `help` is one of them.
+    backendgen.build();
     let page = match &args.command {
         None => backendgen,
         Some(name) => {
@@ -19,6 +21,7 @@ pub(crate) fn run(args: &ManArgs) -> Result<()> {
                     .collect();
                 return Err(Error::new(format!("there is no command `{name}`"))
                     .with_hint(format!("the commands are: {}", names.join(", ")))
+                    .with_code(USAGE)
                     .into());
             };
             // Named as man pages of subcommands are (`git-commit(1)`), versioned as backendgen.
@@ -27,6 +30,8 @@ pub(crate) fn run(args: &ManArgs) -> Result<()> {
                 .clone()
                 .name(page_name)
                 .version(env!("CARGO_PKG_VERSION"))
+                // The version is the page's; only `backendgen` itself takes `--version`.
+                .disable_version_flag(true)
         }
     };
     let mut roff = Vec::new();

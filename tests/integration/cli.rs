@@ -690,11 +690,20 @@ fn man_prints_the_manual_page() {
         .assert()
         .success()
         .stdout(predicate::str::contains(".TH backendgen-add-resource 1"))
-        .stdout(predicate::str::contains("\\-\\-belongs\\-to"));
+        .stdout(predicate::str::contains("\\-\\-belongs\\-to"))
+        // What the command takes: the inherited --quiet, and no --version of its own.
+        .stdout(predicate::str::contains("\\-\\-quiet"))
+        .stdout(predicate::str::contains("\\-\\-version").not());
+    // Every page the top page names exists.
+    backendgen(dir.path())
+        .args(["man", "help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(".TH backendgen-help 1"));
     backendgen(dir.path())
         .args(["man", "ad-resource"])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains(
             "error: there is no command `ad-resource`",
         ))
