@@ -167,6 +167,10 @@ impl Outcome {
         if !self.conflicts().is_empty() {
             out.push_str("  resolve the conflicts (see the markers)\n");
         }
+        if !self.kept_changed.is_empty() {
+            // They may still import what backendgen no longer renders (a removed resource).
+            out.push_str("  delete or adapt the files left in place\n");
+        }
         if self.migration.is_some() {
             out.push_str("  uv run alembic upgrade head\n");
         }
