@@ -371,6 +371,17 @@ pub struct Reference {
     pub nested: bool,
 }
 
+impl Reference {
+    /// Where the rows of one parent are listed: `/api/carts/{cart_id}/cart-items`.
+    pub fn nested_path(&self, child_route: &str) -> String {
+        format!("/api/{}/{{{}_id}}/{child_route}", self.route, self.resource)
+    }
+}
+
+/// The range filters an ordered field's filter adds: query parameter suffix and operator.
+pub const RANGE_FILTERS: [(&str, &str); 4] =
+    [("_gt", ">"), ("_gte", ">="), ("_lt", "<"), ("_lte", "<=")];
+
 impl Field {
     /// A required field of type `ty` with no constraints; callers set what the spec says.
     pub fn new(name: &str, ty: FieldType) -> Self {

@@ -24,11 +24,12 @@ pub(crate) fn string(value: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            // Non-ASCII punctuation, spaces and symbols (an en dash, a curly quote, U+2028)
-            // look like ASCII ones, or like nothing: ruff refuses them in a string (RUF001).
-            // Letters stay as they are.
-            c if !c.is_ascii() && !c.is_alphanumeric() => out.push_str(&escaped(c)),
+            // Control characters, and non-ASCII punctuation, spaces and symbols (an en
+            // dash, a curly quote, U+2028): these look like ASCII ones, or like nothing, and
+            // ruff refuses them in a string (RUF001). Letters stay as they are.
+            c if c.is_control() || (!c.is_ascii() && !c.is_alphanumeric()) => {
+                out.push_str(&escaped(c));
+            }
             c => out.push(c),
         }
     }

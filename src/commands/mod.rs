@@ -19,17 +19,18 @@ use crate::error::Error;
 /// The spec's text and the name to show in messages: the file, or the embedded default.
 pub(crate) fn read_spec(file: Option<&Path>) -> Result<(String, String)> {
     match file {
-        Some(path) if !path.exists() => Err(Error::new(format!(
-            "the spec {} does not exist",
-            path.display()
-        ))
-        .with_hint("give the path of a spec (YAML), or run inside a project made by `backendgen new`, whose spec is backendgen.yaml")
-        .into()),
-        Some(path) => {
-            let text = fs::read_to_string(path)
-                .with_context(|| format!("failed to read the spec {}", path.display()))?;
-            Ok((path.display().to_string(), text))
-        }
+        Some(path) => match fs::read_to_string(path) {
+            Ok(text) => Ok((path.display().to_string(), text)),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Err(Error::new(format!(
+                "the spec {} does not exist",
+                path.display()
+            ))
+            .with_hint("give the path of a spec (YAML), or run inside a project made by `backendgen new`, whose spec is backendgen.yaml")
+            .into()),
+            Err(err) => {
+                Err(err).with_context(|| format!("failed to read the spec {}", path.display()))
+            }
+        },
         None => Ok((
             "<embedded tasks spec>".to_owned(),
             crate::DEFAULT_SPEC.to_owned(),

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Field, FieldType, Resource};
+use crate::model::{Field, FieldType, RANGE_FILTERS, Resource};
 use crate::python::{self, Imports, calls_field, declaration};
 use crate::types;
 
@@ -74,7 +74,7 @@ pub(super) fn list_view(
         };
         let mut operators = vec![("", "==")];
         if field.is_ordered() {
-            operators.extend([("_gt", ">"), ("_gte", ">="), ("_lt", "<"), ("_lte", "<=")]);
+            operators.extend(RANGE_FILTERS);
         }
         for (suffix, operator) in operators {
             let param = format!("{name}{suffix}");

@@ -65,11 +65,7 @@ pub fn readme_row(resource: &Resource) -> String {
     // The rows of one parent, listed under the parent's route.
     for field in &resource.fields {
         if let Some(parent) = field.references.as_ref().filter(|r| r.nested) {
-            let param = format!("{}_id", parent.resource);
-            routes.push_str(&format!(
-                ", `/api/{}/{{{param}}}/{}`",
-                parent.route, resource.route
-            ));
+            routes.push_str(&format!(", `{}`", parent.nested_path(&resource.route)));
         }
     }
     format!(

@@ -91,10 +91,7 @@ pub(super) fn relation_views(
             RelationView {
                 nested: reference.nested,
                 nested_router: format!("{}_router", reference.resource),
-                nested_prefix: format!(
-                    "/api/{}/{{{}_id}}/{}",
-                    reference.route, reference.resource, resource.route
-                ),
+                nested_prefix: reference.nested_path(&resource.route),
                 nested_handler: format!("list_{}_{}", reference.resource, resource.plural),
                 // Inside the route's `with reading(session):` block.
                 nested_check: python::call(

@@ -2,7 +2,7 @@
 //! sort and the page size.
 
 use super::{MAX_PAGE_SIZE, Validator};
-use crate::model::{Field, FieldType, GENERATED_SORTABLE, ListApi};
+use crate::model::{Field, FieldType, GENERATED_SORTABLE, ListApi, RANGE_FILTERS};
 use crate::problem::{Problem, nearest};
 use crate::spec::RawList;
 
@@ -22,9 +22,6 @@ const LIST_QUERY_NAMES: &[&str] = &[
     "from_query",
 ];
 
-/// The suffixes of the range parameters an ordered field's filter adds (`n_gte`, ...).
-const RANGE_SUFFIXES: [&str; 4] = ["_gt", "_gte", "_lt", "_lte"];
-
 impl Validator {
     /// Two filters must not make the same query parameter: filtering by an ordered field `n`
     /// also makes `n_gt`, `n_gte`, `n_lt` and `n_lte`, which a field of that name would too.
@@ -36,7 +33,7 @@ impl Validator {
             };
             let mut params = vec![name.clone()];
             if field.is_ordered() {
-                params.extend(RANGE_SUFFIXES.iter().map(|s| format!("{name}{s}")));
+                params.extend(RANGE_FILTERS.iter().map(|(s, _)| format!("{name}{s}")));
             }
             for param in params {
                 match made.iter().find(|(p, _)| *p == param) {

@@ -162,15 +162,9 @@ fn an_existing_file_with_other_content_is_a_conflict() {
     assert_eq!(read_tree(&root), before);
 }
 
-#[test]
-fn force_overwrites_a_conflict_and_keeps_the_users_file() {
-    let (_dir, root) = project();
-    fs::write(
-        root.join("app/models/project.py"),
-        "# my own project model\n",
-    )
-    .unwrap();
-    backendgen(&root)
+/// `add-resource project --field name:string --force`, which must succeed.
+fn add_project_forced(root: &Path) {
+    backendgen(root)
         .args([
             "add-resource",
             "project",
@@ -180,6 +174,17 @@ fn force_overwrites_a_conflict_and_keeps_the_users_file() {
         ])
         .assert()
         .success();
+}
+
+#[test]
+fn force_overwrites_a_conflict_and_keeps_the_users_file() {
+    let (_dir, root) = project();
+    fs::write(
+        root.join("app/models/project.py"),
+        "# my own project model\n",
+    )
+    .unwrap();
+    add_project_forced(&root);
     assert_eq!(
         read(&root, "app/models/project.py.orig"),
         "# my own project model\n"
@@ -199,16 +204,7 @@ fn force_keeps_an_earlier_copy_too() {
         "# mine, long ago\n",
     )
     .unwrap();
-    backendgen(&root)
-        .args([
-            "add-resource",
-            "project",
-            "--field",
-            "name:string",
-            "--force",
-        ])
-        .assert()
-        .success();
+    add_project_forced(&root);
     assert_eq!(
         read(&root, "app/models/project.py.orig"),
         "# mine, before\n"
