@@ -20,7 +20,7 @@ use crate::evolve;
 use crate::inject;
 use crate::project::{ProjectDir, SPEC};
 use crate::shorthand;
-use crate::validate::validate;
+use crate::validate::{validate, yaml_syntax_problems};
 
 pub(crate) fn run(args: &AddResourceArgs) -> Result<()> {
     let project = ProjectDir::open(&args.project)?;
@@ -35,12 +35,13 @@ pub(crate) fn run(args: &AddResourceArgs) -> Result<()> {
         ))
         .into());
     }
-    let (source, definition) = definition(args)?;
-    let spec_text = inject::add_yaml_resource(&project.spec_text, &args.name, &definition)?;
-    let model = validate(&source, &spec_text, None).map_err(|mut problems| {
-        // Line numbers would point into the combined text; the paths say where.
+    let definition = definition(args)?;
+    let spec_text = inject::add_yaml_resource(&project.spec_text, &args.name, &definition.body)?;
+    let model = validate(&definition.source, &spec_text, None).map_err(|mut problems| {
+        // Line numbers would point into the combined text: each problem is placed in the
+        // --spec file instead, where its path is found there.
         for problem in &mut problems.problems {
-            problem.location = None;
+            problem.location = definition.place(&args.name, &problem.path);
         }
         problems
     })?;
@@ -69,8 +70,35 @@ pub(crate) fn run(args: &AddResourceArgs) -> Result<()> {
     })
 }
 
-/// The resource's definition as spec text (the value under its name), and where it came from.
-fn definition(args: &AddResourceArgs) -> Result<(String, String)> {
+/// The resource's definition as spec text, and where it came from.
+struct Definition {
+    /// The file (or `--field`) the definition came from, as the user named it.
+    source: String,
+    /// The value under the resource's name in the spec.
+    body: String,
+    /// The text of the --spec file, and whether it names the resource at its top.
+    file: Option<(String, bool)>,
+}
+
+impl Definition {
+    /// The line and column in the --spec file of the spec's `path`, when it is in the
+    /// resource and found in the file.
+    fn place(&self, name: &str, path: &str) -> Option<(usize, usize)> {
+        let (text, named) = self.file.as_ref()?;
+        let prefix = format!("resources.{name}");
+        let rest = path.strip_prefix(&prefix)?;
+        let in_file = match (rest.strip_prefix('.'), *named) {
+            (Some(rest), true) => format!("{name}.{rest}"),
+            (Some(rest), false) => rest.to_owned(),
+            (None, true) if rest.is_empty() => name.to_owned(),
+            _ => return None,
+        };
+        crate::locate::Locator::new(text).find(&in_file)
+    }
+}
+
+/// Reads the resource's definition from --spec FILE or the --field options.
+fn definition(args: &AddResourceArgs) -> Result<Definition> {
     let owned = match (args.owned, args.shared) {
         (_, true) => Some(false),
         (true, _) => Some(true),
@@ -79,8 +107,17 @@ fn definition(args: &AddResourceArgs) -> Result<(String, String)> {
     if let Some(path) = &args.spec {
         let text = fs::read_to_string(path)
             .with_context(|| format!("failed to read {}", path.display()))?;
-        let body = unwrap_named(&text, &args.name);
-        return Ok((path.display().to_string(), with_owned(&body, owned)));
+        let source = path.display().to_string();
+        if let Err(err) = serde_yaml::from_str::<Value>(&text) {
+            // Placed in the file as it is: inside the project's spec it would be elsewhere.
+            return Err(yaml_syntax_problems(&source, &text, &err).into());
+        }
+        let (body, named) = unwrap_named(&text, &args.name);
+        return Ok(Definition {
+            source,
+            body: with_owned(&body, owned),
+            file: Some((text, named)),
+        });
     }
     if args.fields.is_empty() {
         return Err(Error::new(format!(
@@ -106,19 +143,23 @@ fn definition(args: &AddResourceArgs) -> Result<(String, String)> {
         let rest = &field[name.len() + 1..];
         text.push_str(&format!("  {name}: {}\n", yaml_scalar(rest)));
     }
-    Ok(("--field".to_owned(), text))
+    Ok(Definition {
+        source: "--field".to_owned(),
+        body: text,
+        file: None,
+    })
 }
 
 /// A file may hold `NAME: {definition}` or the definition itself; this returns the definition,
-/// dedented to column 0.
-fn unwrap_named(text: &str, name: &str) -> String {
+/// dedented to column 0, and whether it was named.
+fn unwrap_named(text: &str, name: &str) -> (String, bool) {
     let parsed: Option<Value> = serde_yaml::from_str(text).ok();
     let named = parsed
         .as_ref()
         .and_then(Value::as_mapping)
         .is_some_and(|m| m.len() == 1 && m.contains_key(name));
     if !named {
-        return text.to_owned();
+        return (text.to_owned(), false);
     }
     let body: Vec<&str> = text
         .lines()
@@ -131,9 +172,11 @@ fn unwrap_named(text: &str, name: &str) -> String {
         .map(|l| l.len() - l.trim_start().len())
         .min()
         .unwrap_or(0);
-    body.iter()
+    let body = body
+        .iter()
         .map(|l| format!("{}\n", l.get(indent..).unwrap_or("").trim_end()))
-        .collect()
+        .collect();
+    (body, true)
 }
 
 /// Sets `owned:` at the top of a definition when --owned or --shared says so.
@@ -192,10 +235,39 @@ mod tests {
         let text = "comment:\n  owned: false\n  fields:\n    body: text # the words\n";
         assert_eq!(
             unwrap_named(text, "comment"),
-            "owned: false\nfields:\n  body: text # the words\n"
+            (
+                "owned: false\nfields:\n  body: text # the words\n".to_owned(),
+                true
+            )
         );
         let bare = "fields:\n  body: text\n";
-        assert_eq!(unwrap_named(bare, "comment"), bare);
+        assert_eq!(unwrap_named(bare, "comment"), (bare.to_owned(), false));
+    }
+
+    #[test]
+    fn a_problem_is_placed_in_the_spec_file() {
+        let named = Definition {
+            source: "note.yaml".to_owned(),
+            body: String::new(),
+            file: Some((
+                "note:\n  fields:\n    title:\n      type: strng\n".to_owned(),
+                true,
+            )),
+        };
+        let place = |path| named.place("note", path);
+        assert_eq!(place("resources.note.fields.title.type"), Some((4, 7)));
+        assert_eq!(place("resources.note"), Some((1, 1)));
+        assert_eq!(place("resources.other.fields"), None);
+        let bare = Definition {
+            file: Some(("fields:\n  title: strng\n".to_owned(), false)),
+            ..named
+        };
+        assert_eq!(
+            bare.place("note", "resources.note.fields.title"),
+            Some((2, 3))
+        );
+        assert_eq!(bare.place("note", "resources.note"), None);
+        assert_eq!(bare.place("note", "resources.notes.fields.title"), None);
     }
 
     #[test]

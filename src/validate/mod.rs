@@ -50,27 +50,40 @@ pub fn validate(source: &str, text: &str, name: Option<&str>) -> Result<Project,
     let project = match serde_yaml::from_str::<Value>(text) {
         Ok(root) => v.spec(&root, name),
         Err(err) => {
-            let mut problem = Problem::new(
-                "",
-                format!("invalid YAML: {}", strip_location(&err.to_string())),
-            )
-            .hint(
-                if err.to_string().contains("cannot start any token") && text.contains('\t') {
-                    "YAML indents with spaces, never tabs"
-                } else {
-                    "check the indentation and quoting around that place"
-                },
-            );
-            if let Some(loc) = err.location() {
-                problem = problem.at(loc.line(), loc.column());
-            }
-            v.problems.push(problem);
+            v.problems.push(yaml_syntax_problem(text, &err));
             None
         }
     };
     match project {
         Some(project) if v.problems.is_empty() => Ok(project),
         _ => Err(Problems::located(source, text, v.problems)),
+    }
+}
+
+/// The problem of `text` that YAML cannot read, at its line and column.
+fn yaml_syntax_problem(text: &str, err: &serde_yaml::Error) -> Problem {
+    let mut problem = Problem::new(
+        "",
+        format!("invalid YAML: {}", strip_location(&err.to_string())),
+    )
+    .hint(
+        if err.to_string().contains("cannot start any token") && text.contains('\t') {
+            "YAML indents with spaces, never tabs"
+        } else {
+            "check the indentation and quoting around that place"
+        },
+    );
+    if let Some(loc) = err.location() {
+        problem = problem.at(loc.line(), loc.column());
+    }
+    problem
+}
+
+/// The problems of a file from `source` that YAML cannot read (`err`): its one problem.
+pub fn yaml_syntax_problems(source: &str, text: &str, err: &serde_yaml::Error) -> Problems {
+    Problems {
+        source: source.to_owned(),
+        problems: vec![yaml_syntax_problem(text, err)],
     }
 }
 
