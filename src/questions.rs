@@ -6,7 +6,9 @@
 //! pipes and tests never wait for an answer. The asking sits behind `Ask`, so what is asked when
 //! is tested without a terminal.
 
-use std::io::IsTerminal;
+use std::io::{ErrorKind, IsTerminal};
+use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result, anyhow};
 use dialoguer::Select;
@@ -71,14 +73,49 @@ impl Ask for Terminal {
     fn select(&mut self, question: &Question) -> Result<usize> {
         // `may_ask` saw that stdout is a terminal; stderr may not be.
         let term = Term::stdout();
-        Select::with_theme(&ColorfulTheme::default())
+        handle_interrupts();
+        ASKING.store(true, Ordering::SeqCst);
+        let answer = Select::with_theme(&ColorfulTheme::default())
             .with_prompt(question.prompt)
             .items(&question.answers)
             .default(question.default)
-            .interact_on_opt(&term)
-            .context("failed to read an answer from the terminal")?
-            .ok_or_else(|| anyhow!("cancelled; nothing was written"))
+            .interact_on_opt(&term);
+        match answer {
+            Ok(Some(index)) => {
+                ASKING.store(false, Ordering::SeqCst);
+                Ok(index)
+            }
+            Ok(None) => Err(anyhow!("cancelled; nothing was written")),
+            Err(dialoguer::Error::IO(err)) if err.kind() == ErrorKind::Interrupted => {
+                // The signal dialoguer raised reaches the handler on its own thread, maybe
+                // only now: `ASKING` stays set, so that it cannot end the process before
+                // the message is out. dialoguer shows the cursor only after a read.
+                let _ = term.show_cursor();
+                Err(anyhow!("cancelled; nothing was written"))
+            }
+            Err(err) => Err(err).context("failed to read an answer from the terminal"),
+        }
     }
+}
+
+/// Whether a question is being asked, or was cancelled: Ctrl-C then cancels it (below), else
+/// it ends the process.
+static ASKING: AtomicBool = AtomicBool::new(false);
+
+/// A question hides the cursor and reads keys in raw mode, where Ctrl-C is a key: dialoguer
+/// then raises the signal itself and fails the read. Once a handler is installed, the failed
+/// read cancels the question like Esc does, with the cursor shown again. Outside a question
+/// the handler ends the process as the signal would have (status 130).
+fn handle_interrupts() {
+    static INSTALLED: Once = Once::new();
+    INSTALLED.call_once(|| {
+        // Without the handler Ctrl-C still ends the process, only with the cursor hidden.
+        let _ = ctrlc::set_handler(|| {
+            if !ASKING.load(Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+        });
+    });
 }
 
 /// Whether `new` may ask: on a terminal (stdin to answer, stdout to show the question), and

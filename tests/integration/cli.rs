@@ -453,6 +453,27 @@ fn escape_at_a_question_writes_nothing() {
     assert!(read_tree(dir.path()).is_empty());
 }
 
+/// Ctrl-C at a question cancels it like Esc, and shows the cursor the question hid.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_at_a_question_writes_nothing_and_shows_the_cursor() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut session = new_on_a_terminal(dir.path());
+    session.exp_string("ORM of the generated code").unwrap();
+    session.send_control('c').unwrap();
+    session.flush().unwrap();
+    let (before, _) = session.exp_regex("cancelled; nothing was written").unwrap();
+    const SHOW_CURSOR: &str = "\x1b[?25h";
+    assert!(before.contains(SHOW_CURSOR), "{before:?}");
+    session.exp_eof().unwrap();
+    let status = session.process().wait().unwrap();
+    assert!(
+        matches!(status, rexpect::process::WaitStatus::Exited(_, 1)),
+        "{status:?}"
+    );
+    assert!(read_tree(dir.path()).is_empty());
+}
+
 #[test]
 fn a_full_stdout_is_one_error_line_not_a_panic() {
     let full = fs::File::create("/dev/full").expect("/dev/full");
