@@ -5,11 +5,14 @@
 //! where each mapping key stands, so a problem found later can point at its place.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
 pub(crate) struct Locator {
     keys: HashMap<String, (usize, usize)>,
+    /// Where a key given twice in one mapping stands the second time.
+    repeated: HashMap<String, (usize, usize)>,
     scalars: HashMap<String, (usize, usize)>,
     mappings: HashMap<String, MappingPlace>,
 }
@@ -39,6 +42,7 @@ enum Frame {
 impl Locator {
     pub(crate) fn new(text: &str) -> Self {
         let mut keys = HashMap::new();
+        let mut repeated = HashMap::new();
         let mut scalars = HashMap::new();
         let mut mappings = HashMap::new();
         let mut stack: Vec<Frame> = Vec::new();
@@ -60,8 +64,15 @@ impl Locator {
                             unreachable!()
                         };
                         let full = join(path, text);
-                        keys.entry(full)
-                            .or_insert((span.start.line(), span.start.col() + 1));
+                        let place = (span.start.line(), span.start.col() + 1);
+                        match keys.entry(full) {
+                            Entry::Occupied(given) => {
+                                repeated.entry(given.key().clone()).or_insert(place);
+                            }
+                            Entry::Vacant(first) => {
+                                first.insert(place);
+                            }
+                        }
                         *key = Some(text.to_string());
                         continue;
                     }
@@ -124,9 +135,15 @@ impl Locator {
         }
         Locator {
             keys,
+            repeated,
             scalars,
             mappings,
         }
+    }
+
+    /// Where the key of `path` stands the second time, when its mapping gives it twice.
+    pub(crate) fn repeated(&self, path: &str) -> Option<(usize, usize)> {
+        self.repeated.get(path).copied()
     }
 
     /// Where the key of `path` stands (line and column, 1-based), exactly: no enclosing key.
@@ -145,14 +162,15 @@ impl Locator {
         self.mappings.get(path).copied()
     }
 
-    /// The place of `path`, or of its nearest enclosing key that was found.
+    /// The place of `path`, or of its nearest enclosing key that was found (an item of a
+    /// list, `roles[1]`, is placed at its list's key).
     pub(crate) fn find(&self, path: &str) -> Option<(usize, usize)> {
         let mut path = path;
         loop {
             if let Some(place) = self.keys.get(path) {
                 return Some(*place);
             }
-            path = &path[..path.rfind('.')?];
+            path = &path[..path.rfind(['.', '['])?];
         }
     }
 }

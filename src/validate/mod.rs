@@ -62,6 +62,9 @@ pub fn validate(source: &str, text: &str, name: Option<&str>) -> Result<Project,
 
 /// The problem of `text` that YAML cannot read, at its line and column.
 fn yaml_syntax_problem(text: &str, err: &serde_yaml::Error) -> Problem {
+    if let Some(problem) = repeated_key_problem(text, &strip_location(&err.to_string())) {
+        return problem;
+    }
     let mut problem = Problem::new(
         "",
         format!("invalid YAML: {}", strip_location(&err.to_string())),
@@ -77,6 +80,32 @@ fn yaml_syntax_problem(text: &str, err: &serde_yaml::Error) -> Problem {
         problem = problem.at(loc.line(), loc.column());
     }
     problem
+}
+
+/// A key given twice in one mapping, placed where it is given the second time (serde_yaml
+/// places it at the mapping): `message` is serde_yaml's, `fields: duplicate entry with key
+/// "title"`.
+fn repeated_key_problem(text: &str, message: &str) -> Option<Problem> {
+    const MARK: &str = "duplicate entry with key \"";
+    let at = message.find(MARK)?;
+    let key = message[at + MARK.len()..].strip_suffix('"')?;
+    let mapping = message[..at].trim_end_matches([':', ' ']);
+    let path = if mapping.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{mapping}.{key}")
+    };
+    let (line, column) = crate::locate::Locator::new(text).repeated(&path)?;
+    let within = if mapping.is_empty() {
+        "at the top level".to_owned()
+    } else {
+        format!("in `{mapping}`")
+    };
+    Some(
+        Problem::new(&path, format!("`{key}` is given twice {within}"))
+            .hint("keep one of them: a key appears once in a mapping")
+            .at(line, column),
+    )
 }
 
 /// The problems of a file from `source` that YAML cannot read (`err`): its one problem.
@@ -409,6 +438,40 @@ mod tests {
             );
             assert_eq!(problem.path, "project.name");
         }
+    }
+
+    #[test]
+    fn a_key_given_twice_is_placed_where_it_repeats() {
+        let problem = one(&format!(
+            "{HEAD}      title: string\n      body: text\n      title: int\n"
+        ));
+        assert_eq!(problem.path, "resources.item.fields.title");
+        assert_eq!(problem.location, Some((7, 7)));
+        assert_eq!(
+            problem.message,
+            "`title` is given twice in `resources.item.fields`"
+        );
+    }
+
+    #[test]
+    fn a_wrong_value_of_a_resource_names_its_key_and_hides_no_field_problem() {
+        let yaml = "project: { name: shop }\nresources:\n  item:\n    owned: maybe\n    admin_roles: [admin, [x]]\n    fields:\n      title: strng\n";
+        let found: Vec<_> = problems(yaml)
+            .into_iter()
+            .map(|p| (p.path, p.location))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("resources.item.owned".to_owned(), Some((4, 5))),
+                ("resources.item.fields.title.type".to_owned(), Some((7, 7))),
+            ]
+        );
+        let roles = one(
+            "project: { name: shop }\nresources:\n  item:\n    admin_roles: [admin, [x]]\n    fields:\n      title: string\n",
+        );
+        assert_eq!(roles.path, "resources.item.admin_roles[1]");
+        assert_eq!(roles.location, Some((4, 5)));
     }
 
     #[test]

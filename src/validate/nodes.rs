@@ -126,12 +126,20 @@ impl Validator {
         if self.problems.len() > before {
             return None;
         }
-        match serde_yaml::from_value::<T>(node.clone()) {
+        // The path to the value serde refused, so that the problem names its key.
+        match serde_path_to_error::deserialize::<_, T>(node.clone()) {
             Ok(value) => Some(value),
-            Err(err) => self.reject(
-                Problem::new(path, strip_location(&err.to_string()))
-                    .hint("see `backendgen schema` for what each key takes"),
-            ),
+            Err(err) => {
+                let place = match err.path().to_string() {
+                    inner if inner == "." => path.to_owned(),
+                    inner if path.is_empty() => inner,
+                    inner => format!("{path}.{inner}"),
+                };
+                self.reject(
+                    Problem::new(place, strip_location(&err.inner().to_string()))
+                        .hint("see `backendgen schema` for what each key takes"),
+                )
+            }
         }
     }
 }

@@ -21,7 +21,12 @@ impl Validator {
             .is_some_and(|f| !f.is_null() && f.as_mapping().is_none_or(|m| !m.is_empty()));
         let list_node = shallow.remove("list");
         let access_node = shallow.remove("access");
-        let raw: RawResource = self.node(&Value::Mapping(shallow), RESOURCE_KEYS, &path)?;
+        // A wrong key or value of the resource's own does not hide its fields' problems: they
+        // are checked under the defaults, and the resource is refused after them.
+        let raw_node: Option<RawResource> =
+            self.node(&Value::Mapping(shallow), RESOURCE_KEYS, &path);
+        let raw_ok = raw_node.is_some();
+        let raw = raw_node.unwrap_or_default();
         let plural = match &raw.plural {
             Some(plural) if plural.len() > MAX_PLURAL => {
                 self.report(
@@ -125,7 +130,7 @@ impl Validator {
                     .hint("on a shared resource every caller sees every row already; use `access` to limit actions to roles"),
             );
         }
-        if !fields_ok {
+        if !fields_ok || !raw_ok {
             return None;
         }
         let access = access?;
