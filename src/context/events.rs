@@ -26,7 +26,8 @@ pub(super) fn declarations(project: &Project) -> String {
         if let Rule::Roles(roles) = &resource.access.get {
             arguments.push(python::string_set("roles=frozenset(", roles, ")"));
         }
-        if resource.owned {
+        // A public `get` of an owned resource shows every owner's rows to every caller.
+        if resource.owned && resource.access.get != Rule::Public {
             arguments.push("owned=True".to_owned());
         }
         if !resource.admin_roles.is_empty() {
@@ -71,4 +72,29 @@ pub(super) fn resources_phrase(project: &Project) -> String {
         .map(|r| format!("`{}`", r.plural))
         .collect();
     english_list(&names.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn audiences(access: &str) -> String {
+        let spec = format!(
+            "project: {{ name: blog }}\nauth: {{ default_access: public-reads }}\nresources:\n  post:\n    events: true\n    admin_roles: [editor]\n    access: {access}\n    fields: {{ title: string }}\n"
+        );
+        let project = crate::validate::validate("spec", &spec, None).unwrap();
+        declarations(&project)
+    }
+
+    #[test]
+    fn an_owned_resource_s_events_go_to_whoever_its_get_shows_the_row() {
+        let own = audiences("{ get: authenticated }");
+        assert!(own.contains("owned=True"), "{own}");
+        let roles = audiences("{ get: [support] }");
+        assert!(roles.contains("roles=frozenset({\"support\"})"), "{roles}");
+        assert!(roles.contains("owned=True"), "{roles}");
+        // A public get shows every owner's rows to every caller, and so does the feed.
+        let public = audiences("{ get: public, list: public }");
+        assert!(!public.contains("owned=True"), "{public}");
+    }
 }
