@@ -83,6 +83,8 @@ pub(crate) struct Outcome {
     pub kept_changed: Vec<String>,
     /// The migration written, if the tables change.
     pub migration: Option<String>,
+    /// What that migration deletes for good (`Changes::losses`), to warn of.
+    pub losses: Vec<String>,
     /// The older backendgen whose render this one's was merged into.
     pub upgraded_from: Option<String>,
     /// The project had no base file: its base was rebuilt from its spec and manifest.
@@ -257,7 +259,7 @@ pub(crate) fn plan(
         .into_iter()
         .filter(|f| base::is_merged(&f.path))
         .collect();
-    let migration = migration_for(
+    let (migration, losses) = migration_for(
         &renderer,
         (&last.model, model),
         spec_text,
@@ -353,6 +355,7 @@ pub(crate) fn plan(
         }
     }
 
+    outcome.losses = losses;
     if let Some(file) = migration {
         outcome.migration = Some(file.path.clone());
         outcome.actions.insert(file.path.clone(), Action::Created);
@@ -526,14 +529,14 @@ fn migration_for(
     spec_text: &str,
     history: &[migrations::Revision],
     options: &evolve::Options,
-) -> Result<Option<PlannedFile>> {
+) -> Result<(Option<PlannedFile>, Vec<String>)> {
     let changes = evolve::plan_changes(old, new, options)
         .map_err(|problems| Problems::located(SPEC, spec_text, problems))?;
     if changes.is_empty() {
-        return Ok(None);
+        return Ok((None, Vec::new()));
     }
     let down_revision = migrations::head(history)?;
     let (revision, path) = migrations::next(history, &changes.slug());
     let contents = evolve::render_revision_with(renderer, &changes, &revision, &down_revision);
-    Ok(Some(PlannedFile { path, contents }))
+    Ok((Some(PlannedFile { path, contents }), changes.losses()))
 }

@@ -27,6 +27,13 @@ pub(crate) fn run(args: &ApplyArgs) -> Result<()> {
 
 /// Shows (`dry_run`) or writes the outcome of a change and tells the user what happened and
 /// what to run next; conflicts end it with exit status 3.
+/// What the migration deletes for good goes to stderr as warnings, `--quiet` or not.
+fn warn_of_losses(outcome: &Outcome) {
+    for loss in &outcome.losses {
+        crate::output::warn(loss);
+    }
+}
+
 pub(crate) fn finish(
     project: &ProjectDir,
     outcome: &Outcome,
@@ -37,6 +44,7 @@ pub(crate) fn finish(
     if dry_run {
         crate::out!("{}", outcome.changes.diff(project)?);
         crate::say!("{}", outcome.report(true));
+        warn_of_losses(outcome);
         if outcome.is_empty() {
             crate::sayln!("nothing to apply: the project is up to date with {SPEC}");
         }
@@ -63,6 +71,7 @@ pub(crate) fn finish(
         crate::sayln!("  {line}");
     }
     crate::say!("{}", outcome.report(false));
+    warn_of_losses(outcome);
     crate::say!("{}", outcome.next_steps());
     if !conflicts.is_empty() {
         return Err(Error::from(Conflicts {

@@ -102,6 +102,43 @@ impl Changes {
         self.upgrade.iter().filter_map(render::describe).collect()
     }
 
+    /// What the upgrade deletes for good, one line each, for a warning: the tables dropped with
+    /// their rows, the columns with their values. A column dropped from a table that gains one
+    /// of the same type may be a rename without `renamed_from`: its line says how to keep them.
+    pub fn losses(&self) -> Vec<String> {
+        let added_like = |table: &str, dropped: &Column| {
+            self.upgrade.iter().find_map(|op| match op {
+                Op::AddColumn {
+                    table: t, column, ..
+                } if t == table && column.ty == dropped.ty => Some(column.name.clone()),
+                _ => None,
+            })
+        };
+        self.upgrade
+            .iter()
+            .filter_map(|op| match op {
+                Op::DropTable { table, .. } => Some(format!(
+                    "the migration drops table {} and every row in it",
+                    table.name
+                )),
+                Op::DropColumn { table, column } => {
+                    let mut line = format!(
+                        "the migration drops column {table}.{} and its values",
+                        column.name
+                    );
+                    if let Some(added) = added_like(table, column) {
+                        line.push_str(&format!(
+                            "; if `{added}` is `{}` renamed, give it `renamed_from: {}` to keep them",
+                            column.name, column.name
+                        ));
+                    }
+                    Some(line)
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
     /// A short name for the revision's file, from the tables it changes: `tasks`,
     /// `tasks_projects`, `add_projects` (tables only created), `drop_labels` (only dropped),
     /// or `schema` when that would be long. For

@@ -311,6 +311,23 @@ fn a_file_you_deleted_stays_deleted() {
 }
 
 #[test]
+fn a_dropped_column_is_warned_of_with_the_rename_it_may_have_been() {
+    let (_dir, root) = new_tasks_project();
+    let spec = read(&root, "backendgen.yaml").replace("      completed:", "      done:");
+    let spec = spec.replace("filter: [completed,", "filter: [done,");
+    fs::write(root.join("backendgen.yaml"), spec).unwrap();
+    let warning = "warning: the migration drops column tasks.completed and its values; if `done` is `completed` renamed, give it `renamed_from: completed` to keep them\n";
+    backendgen(&root)
+        .args(["apply", "--dry-run", "--quiet"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(warning));
+    apply(&root)
+        .success()
+        .stderr(predicate::str::contains(warning));
+}
+
+#[test]
 fn a_resource_removed_from_the_spec_is_dropped_and_your_changed_files_are_kept() {
     let (_dir, root) = new_tasks_project();
     let spec = read(&root, "backendgen.yaml");
@@ -332,6 +349,9 @@ fn a_resource_removed_from_the_spec_is_dropped_and_your_changed_files_are_kept()
         ))
         .stderr(predicate::str::contains(
             "left in place, because they were changed since backendgen wrote them (backendgen no longer renders them):\n  app/services/project.py\n",
+        ))
+        .stderr(predicate::str::contains(
+            "warning: the migration drops table projects and every row in it\n",
         ));
     assert!(read(&root, "app/services/project.py").contains("(mine)"));
     let drop = read(&root, "alembic/versions/0003_drop_projects.py");
