@@ -279,13 +279,45 @@ pub(crate) fn plan(
         .map(|f| f.path)
         .collect();
 
+    // A renamed resource's files, by their new path: where each was before.
+    let moved: BTreeMap<String, String> = model
+        .resources
+        .iter()
+        .filter_map(|r| {
+            let old = r.renamed_from.as_ref()?;
+            let before = last.model.resources.iter().find(|o| &o.name == old)?;
+            Some(plan::renamed_paths(&renderer, r, before))
+        })
+        .flatten()
+        .collect();
+
     // Merged file by file with yours.
     let mut outcome = Outcome::default();
+    // Old files of renamed resources whose edits were carried to the new ones.
+    let mut carried: BTreeSet<String> = BTreeSet::new();
     let mut collisions = Vec::new();
     let rendered: BTreeSet<&str> = theirs.iter().map(|f| f.path.as_str()).collect();
     for file in &theirs {
         let path = file.path.as_str();
         let yours = project.read(path)?;
+        if yours.is_none()
+            && let Some(old) = moved.get(path)
+            && let (Some(old_yours), Some(old_base)) = (project.read(old)?, last.files.get(old))
+            && &old_yours != old_base
+        {
+            // Your edits of the file under the resource's old name, merged into its new one
+            // as they would have been had it kept its name.
+            let (action, text) = match merge::three_way(old_base, &old_yours, &file.contents) {
+                Merged::Clean(text) => (Action::Merged, text),
+                Merged::Conflict(text) => (Action::Conflict, text),
+            };
+            outcome.actions.insert(path.to_owned(), action);
+            outcome.changes.write(path, text);
+            outcome.actions.insert(old.clone(), Action::Deleted);
+            outcome.changes.deletes.push(old.clone());
+            carried.insert(old.clone());
+            continue;
+        }
         let base = last.files.get(path);
         match (yours, base) {
             (Some(yours), _) if yours == file.contents => {}
@@ -341,7 +373,7 @@ pub(crate) fn plan(
 
     // Files no longer rendered.
     for path in &last.written {
-        if rendered.contains(path.as_str()) || !base::is_merged(path) {
+        if rendered.contains(path.as_str()) || !base::is_merged(path) || carried.contains(path) {
             continue;
         }
         let Some(yours) = project.read(path)? else {

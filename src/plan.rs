@@ -1,5 +1,7 @@
 //! The plan: every file of a project, rendered in memory, before anything touches the disk.
 
+use std::collections::BTreeMap;
+
 use anyhow::Result;
 
 use crate::base::Base;
@@ -141,10 +143,34 @@ pub(crate) fn resource_files(
         .into_iter()
         .map(|(template, output)| {
             let contents = renderer.render(template, &context)?;
-            let path = output
-                .replace("__resource__", &resource.name)
-                .replace("__plural__", &resource.plural);
+            let path = resource_path(output, resource);
             Ok(PlannedFile { path, contents })
+        })
+        .collect()
+}
+
+/// Where a resource template's output goes for `resource`: `app/models/task.py`.
+fn resource_path(output: &str, resource: &Resource) -> String {
+    output
+        .replace("__resource__", &resource.name)
+        .replace("__plural__", &resource.plural)
+}
+
+/// Each file `resource_files` renders for `resource`, by the path it has for `before`: where
+/// a renamed resource's files were.
+pub(crate) fn renamed_paths(
+    renderer: &Renderer,
+    resource: &Resource,
+    before: &Resource,
+) -> BTreeMap<String, String> {
+    renderer
+        .templates(Scope::Resource)
+        .into_iter()
+        .map(|(_, output)| {
+            (
+                resource_path(output, resource),
+                resource_path(output, before),
+            )
         })
         .collect()
 }

@@ -311,6 +311,36 @@ fn a_file_you_deleted_stays_deleted() {
 }
 
 #[test]
+fn a_renamed_resource_s_files_keep_your_edits() {
+    let (_dir, root) = new_tasks_project();
+    edit(
+        &root,
+        "app/schemas/task.py",
+        "    title: Text = Field(max_length=200)\n",
+        "    title: Text = Field(min_length=1, max_length=200)  # (mine)\n",
+    );
+    let spec =
+        read(&root, "backendgen.yaml").replace("  task:\n", "  todo:\n    renamed_from: task\n");
+    fs::write(root.join("backendgen.yaml"), spec).unwrap();
+    apply(&root)
+        .success()
+        .stderr(predicate::str::contains("  deleted app/schemas/task.py\n"))
+        .stderr(predicate::str::contains(
+            "  merged app/schemas/todo.py (your edits kept)\n",
+        ));
+    assert!(!root.join("app/schemas/task.py").exists());
+    let schemas = read(&root, "app/schemas/todo.py");
+    assert!(
+        schemas.contains("    title: Text = Field(min_length=1, max_length=200)  # (mine)\n"),
+        "{schemas}"
+    );
+    assert!(schemas.contains("class TodoCreate"), "{schemas}");
+    // The files you had not changed are renamed as they are rendered.
+    assert!(!root.join("app/models/task.py").exists());
+    assert!(root.join("app/models/todo.py").is_file());
+}
+
+#[test]
 fn a_dropped_column_is_warned_of_with_the_rename_it_may_have_been() {
     let (_dir, root) = new_tasks_project();
     let spec = read(&root, "backendgen.yaml").replace("      completed:", "      done:");
