@@ -144,7 +144,12 @@ fn definition(args: &AddResourceArgs) -> Result<Definition> {
         text.push_str(&format!("  {name}: {}\n", yaml_scalar(rest)));
     }
     Ok(Definition {
-        source: "--field".to_owned(),
+        source: if args.belongs_to.is_empty() {
+            "--field"
+        } else {
+            "the command line"
+        }
+        .to_owned(),
         body: text,
         file: None,
     })

@@ -254,14 +254,19 @@ impl Validator {
             return None;
         }
         let mut resources = Vec::new();
+        // Every name declared so far, valid or not: a relation to an invalid parent is no
+        // problem of its own (the parent's are reported).
+        let mut declared: Vec<String> = Vec::new();
         let before = self.problems.len();
         for (key, value) in map {
             let Some(name) = self.key_name(key, "resources") else {
                 continue;
             };
-            if let Some(mut resource) = self.resource(&name, value) {
+            let resource = self.resource(&name, value);
+            declared.push(name);
+            if let Some(mut resource) = resource {
                 if let Some(belongs_to) = value.get("belongs_to").filter(|v| !v.is_null()) {
-                    self.relations(&mut resource, belongs_to, &resources);
+                    self.relations(&mut resource, belongs_to, &resources, &declared);
                 }
                 // After the relations: whether the rows hang off an owned resource decides.
                 self.default_reads(&mut resource, value.get("access"), &resources);
@@ -438,6 +443,19 @@ mod tests {
             );
             assert_eq!(problem.path, "project.name");
         }
+    }
+
+    #[test]
+    fn a_relation_to_an_invalid_parent_adds_no_problem_of_its_own() {
+        let yaml = "project: { name: shop }\nresources:\n  project:\n    fields: { name: string }\n    list: { filter: [nosuch] }\n  task:\n    belongs_to: [project, nowhere]\n    fields: { title: string }\n";
+        let paths: Vec<String> = problems(yaml).into_iter().map(|p| p.path).collect();
+        assert_eq!(
+            paths,
+            [
+                "resources.project.list.filter",
+                "resources.task.belongs_to.1"
+            ]
+        );
     }
 
     #[test]

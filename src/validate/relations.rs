@@ -9,13 +9,15 @@ use crate::problem::Problem;
 use crate::spec::{OnDelete, RELATION_KEYS, RawRelation};
 
 impl Validator {
-    /// Resolves `belongs_to` against the resources declared above: each relation becomes a
-    /// `<parent>_id` column, first among the fields, filterable and indexed.
+    /// Resolves `belongs_to` against the resources declared above (`earlier`, the valid ones
+    /// of the `declared` names): each relation becomes a `<parent>_id` column, first among the
+    /// fields, filterable and indexed.
     pub(super) fn relations(
         &mut self,
         resource: &mut Resource,
         node: &Value,
         earlier: &[Resource],
+        declared: &[String],
     ) {
         let path = format!("resources.{}.belongs_to", resource.name);
         let entries: Vec<Value> = match node {
@@ -42,6 +44,10 @@ impl Validator {
                 },
             };
             let Some(parent) = earlier.iter().find(|r| r.name == raw.resource) else {
+                if raw.resource != resource.name && declared.contains(&raw.resource) {
+                    // Declared above but invalid: its own problems say why.
+                    continue;
+                }
                 let hint = if raw.resource == resource.name {
                     "a resource cannot belong to itself yet".to_owned()
                 } else {
