@@ -300,10 +300,14 @@ fn run_gates(name: &str, project: &Path, databases: Databases) {
     );
     gate("alembic", &["check"], &[("DATABASE_URL", &migrated.url())]);
     let tests = PgDatabase::create(name);
+    // The events tests that need a real Redis run too (keys of their own, deleted after).
     gate(
         "pytest",
         &["-q", "-p", "no:cacheprovider"],
-        &[("TEST_DATABASE_URL", &tests.url())],
+        &[
+            ("TEST_DATABASE_URL", &tests.url()),
+            ("TEST_REDIS_URL", tools::redis_url()),
+        ],
     );
 }
 
