@@ -352,11 +352,24 @@ pub(crate) fn plan(
             }
         }
     }
-    // The user's own files: created when missing, never touched otherwise.
+    // The user's own files: created when missing, never touched otherwise; a renamed
+    // resource's move to its new name as they are (its hooks would be left unused).
     for file in user_files {
-        if project.read(&file.path)?.is_none() {
-            outcome.actions.insert(file.path.clone(), Action::Created);
-            outcome.changes.write(&file.path, file.contents);
+        if project.read(&file.path)?.is_some() {
+            continue;
+        }
+        let moved_here = match moved.get(&file.path) {
+            Some(old) => project.read(old)?.map(|text| (old, text)),
+            None => None,
+        };
+        outcome.actions.insert(file.path.clone(), Action::Created);
+        match moved_here {
+            Some((old, text)) => {
+                outcome.changes.write(&file.path, text);
+                outcome.actions.insert(old.clone(), Action::Deleted);
+                outcome.changes.deletes.push(old.clone());
+            }
+            None => outcome.changes.write(&file.path, file.contents),
         }
     }
     if !collisions.is_empty() {

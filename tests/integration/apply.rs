@@ -341,6 +341,24 @@ fn a_renamed_resource_s_files_keep_your_edits() {
 }
 
 #[test]
+fn a_renamed_resource_s_hooks_move_with_it() {
+    let (_dir, root) = new_tasks_project();
+    let spec = read(&root, "backendgen.yaml").replace("  task:\n", "  task:\n    events: true\n");
+    fs::write(root.join("backendgen.yaml"), &spec).unwrap();
+    apply(&root).success();
+    let mine = format!("{}# (mine)\n", read(&root, "app/hooks/task.py"));
+    fs::write(root.join("app/hooks/task.py"), &mine).unwrap();
+    let renamed = spec.replace("  task:\n", "  todo:\n    renamed_from: task\n");
+    fs::write(root.join("backendgen.yaml"), renamed).unwrap();
+    apply(&root)
+        .success()
+        .stderr(predicate::str::contains("  deleted app/hooks/task.py\n"))
+        .stderr(predicate::str::contains("  created app/hooks/todo.py\n"));
+    assert_eq!(read(&root, "app/hooks/todo.py"), mine);
+    assert!(!root.join("app/hooks/task.py").exists());
+}
+
+#[test]
 fn a_dropped_column_is_warned_of_with_the_rename_it_may_have_been() {
     let (_dir, root) = new_tasks_project();
     let spec = read(&root, "backendgen.yaml").replace("      completed:", "      done:");
