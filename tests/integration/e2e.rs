@@ -151,7 +151,13 @@ impl PythonEnv {
         if program == "mypy" {
             self.seed_mypy_cache(&cache.join("mypy"));
         }
+        // A temporary folder of the project's own: pytest sessions of two projects running
+        // at once would otherwise share /tmp/pytest-of-<user>, and each clears the other's
+        // old folders (one failed its run at exit, "Directory not empty").
+        let tmp = cache.join("tmp");
+        fs::create_dir_all(&tmp).unwrap();
         cmd.current_dir(project)
+            .env("TMPDIR", &tmp)
             .env("PATH", tools::path_with(&[&self.bin]))
             .env("VIRTUAL_ENV", self.bin.parent().unwrap())
             .env("MYPY_CACHE_DIR", cache.join("mypy"))
