@@ -92,6 +92,18 @@ pub(crate) struct Outcome {
 }
 
 impl Outcome {
+    /// Writes `contents` to `path`, done as `action`.
+    fn write(&mut self, path: &str, action: Action, contents: String) {
+        self.actions.insert(path.to_owned(), action);
+        self.changes.write(path, contents);
+    }
+
+    /// Deletes the file at `path`.
+    fn delete(&mut self, path: &str) {
+        self.actions.insert(path.to_owned(), Action::Deleted);
+        self.changes.deletes.push(path.to_owned());
+    }
+
     pub(crate) fn conflicts(&self) -> Vec<String> {
         self.paths(Action::Conflict)
     }
@@ -311,10 +323,8 @@ pub(crate) fn plan(
                 Merged::Clean(text) => (Action::Merged, text),
                 Merged::Conflict(text) => (Action::Conflict, text),
             };
-            outcome.actions.insert(path.to_owned(), action);
-            outcome.changes.write(path, text);
-            outcome.actions.insert(old.clone(), Action::Deleted);
-            outcome.changes.deletes.push(old.clone());
+            outcome.write(path, action, text);
+            outcome.delete(old);
             carried.insert(old.clone());
             continue;
         }
@@ -328,17 +338,14 @@ pub(crate) fn plan(
                     Merged::Conflict(text) => (Action::Conflict, text),
                 };
                 if text != yours {
-                    outcome.actions.insert(path.to_owned(), action);
-                    outcome.changes.write(path, text);
+                    outcome.write(path, action, text);
                 }
             }
             (Some(yours), None) => {
                 if force {
                     let backup = backup_path(project, path);
-                    outcome.changes.write(&backup, yours);
-                    outcome.actions.insert(backup, Action::Created);
-                    outcome.actions.insert(path.to_owned(), Action::Changed);
-                    outcome.changes.write(path, file.contents.clone());
+                    outcome.write(&backup, Action::Created, yours);
+                    outcome.write(path, Action::Changed, file.contents.clone());
                 } else {
                     collisions.push(path.to_owned());
                 }
@@ -347,8 +354,7 @@ pub(crate) fn plan(
                 outcome.kept_deleted.push(path.to_owned());
             }
             (None, _) => {
-                outcome.actions.insert(path.to_owned(), Action::Created);
-                outcome.changes.write(path, file.contents.clone());
+                outcome.write(path, Action::Created, file.contents.clone());
             }
         }
     }
@@ -362,14 +368,12 @@ pub(crate) fn plan(
             Some(old) => project.read(old)?.map(|text| (old, text)),
             None => None,
         };
-        outcome.actions.insert(file.path.clone(), Action::Created);
         match moved_here {
             Some((old, text)) => {
-                outcome.changes.write(&file.path, text);
-                outcome.actions.insert(old.clone(), Action::Deleted);
-                outcome.changes.deletes.push(old.clone());
+                outcome.write(&file.path, Action::Created, text);
+                outcome.delete(old);
             }
-            None => outcome.changes.write(&file.path, file.contents),
+            None => outcome.write(&file.path, Action::Created, file.contents),
         }
     }
     if !collisions.is_empty() {
@@ -393,8 +397,7 @@ pub(crate) fn plan(
             continue;
         };
         if last.files.get(path) == Some(&yours) {
-            outcome.actions.insert(path.clone(), Action::Deleted);
-            outcome.changes.deletes.push(path.clone());
+            outcome.delete(path);
         } else {
             outcome.kept_changed.push(path.clone());
         }
@@ -403,12 +406,10 @@ pub(crate) fn plan(
     outcome.losses = losses;
     if let Some(file) = migration {
         outcome.migration = Some(file.path.clone());
-        outcome.actions.insert(file.path.clone(), Action::Created);
-        outcome.changes.write(&file.path, file.contents);
+        outcome.write(&file.path, Action::Created, file.contents);
     }
     if spec_text != project.spec_text {
-        outcome.actions.insert(SPEC.to_owned(), Action::Changed);
-        outcome.changes.write(SPEC, spec_text.to_owned());
+        outcome.write(SPEC, Action::Changed, spec_text.to_owned());
     }
 
     // The new base: this render, whatever was merged from it.
@@ -419,15 +420,11 @@ pub(crate) fn plan(
         } else {
             Action::Changed
         };
-        outcome.actions.insert(base_file.path.clone(), action);
-        outcome.changes.write(&base_file.path, base_file.contents);
+        outcome.write(&base_file.path, action, base_file.contents);
     }
     if last.legacy && project.read(manifest::PATH)?.is_some() {
         // The base file replaces it.
-        outcome
-            .actions
-            .insert(manifest::PATH.to_owned(), Action::Deleted);
-        outcome.changes.deletes.push(manifest::PATH.to_owned());
+        outcome.delete(manifest::PATH);
     }
     outcome.rebuilt_base = last.legacy;
     if last.version.as_deref() != Some(base::VERSION) && !outcome.is_empty() {

@@ -190,7 +190,8 @@ fn quoted_end(chars: &[char], start: usize) -> Option<usize> {
     None
 }
 
-fn join(path: &str, key: &str) -> String {
+/// The dotted path of `key` in the mapping at `path` (`""` for the top level).
+pub(crate) fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
         key.to_owned()
     } else {

@@ -18,6 +18,7 @@ use crate::cli::AddResourceArgs;
 use crate::error::Error;
 use crate::evolve;
 use crate::inject;
+use crate::locate::Locator;
 use crate::project::{ProjectDir, SPEC};
 use crate::shorthand;
 use crate::validate::{validate, yaml_syntax_problems};
@@ -76,15 +77,15 @@ struct Definition {
     source: String,
     /// The value under the resource's name in the spec.
     body: String,
-    /// The text of the --spec file, and whether it names the resource at its top.
-    file: Option<(String, bool)>,
+    /// Where the keys of the --spec file stand, and whether it names the resource at its top.
+    file: Option<(Locator, bool)>,
 }
 
 impl Definition {
     /// The line and column in the --spec file of the spec's `path`, when it is in the
     /// resource and found in the file.
     fn place(&self, name: &str, path: &str) -> Option<(usize, usize)> {
-        let (text, named) = self.file.as_ref()?;
+        let (locator, named) = self.file.as_ref()?;
         let prefix = format!("resources.{name}");
         let rest = path.strip_prefix(&prefix)?;
         let in_file = match (rest.strip_prefix('.'), *named) {
@@ -93,7 +94,7 @@ impl Definition {
             (None, true) if rest.is_empty() => name.to_owned(),
             _ => return None,
         };
-        crate::locate::Locator::new(text).find(&in_file)
+        locator.find(&in_file)
     }
 }
 
@@ -116,7 +117,7 @@ fn definition(args: &AddResourceArgs) -> Result<Definition> {
         return Ok(Definition {
             source,
             body: with_owned(&body, owned),
-            file: Some((text, named)),
+            file: Some((Locator::new(&text), named)),
         });
     }
     if args.fields.is_empty() {
@@ -255,7 +256,7 @@ mod tests {
             source: "note.yaml".to_owned(),
             body: String::new(),
             file: Some((
-                "note:\n  fields:\n    title:\n      type: strng\n".to_owned(),
+                Locator::new("note:\n  fields:\n    title:\n      type: strng\n"),
                 true,
             )),
         };
@@ -264,7 +265,7 @@ mod tests {
         assert_eq!(place("resources.note"), Some((1, 1)));
         assert_eq!(place("resources.other.fields"), None);
         let bare = Definition {
-            file: Some(("fields:\n  title: strng\n".to_owned(), false)),
+            file: Some((Locator::new("fields:\n  title: strng\n"), false)),
             ..named
         };
         assert_eq!(

@@ -25,8 +25,6 @@ pub(crate) fn run(args: &ApplyArgs) -> Result<()> {
     })
 }
 
-/// Shows (`dry_run`) or writes the outcome of a change and tells the user what happened and
-/// what to run next; conflicts end it with exit status 3.
 /// What the migration deletes for good goes to stderr as warnings, `--quiet` or not.
 fn warn_of_losses(outcome: &Outcome) {
     for loss in &outcome.losses {
@@ -34,6 +32,8 @@ fn warn_of_losses(outcome: &Outcome) {
     }
 }
 
+/// Shows (`dry_run`) or writes the outcome of a change and tells the user what happened and
+/// what to run next; conflicts end it with exit status 3.
 pub(crate) fn finish(
     project: &ProjectDir,
     outcome: &Outcome,

@@ -127,9 +127,9 @@ impl Changes {
                         column.name
                     );
                     if let Some(added) = added_like(table, column) {
+                        let dropped = &column.name;
                         line.push_str(&format!(
-                            "; if `{added}` is `{}` renamed, give it `renamed_from: {}` to keep them",
-                            column.name, column.name
+                            "; if `{added}` is `{dropped}` renamed, give it `renamed_from: {dropped}` to keep them"
                         ));
                     }
                     Some(line)

@@ -62,15 +62,12 @@ pub fn validate(source: &str, text: &str, name: Option<&str>) -> Result<Project,
 
 /// The problem of `text` that YAML cannot read, at its line and column.
 fn yaml_syntax_problem(text: &str, err: &serde_yaml::Error) -> Problem {
-    if let Some(problem) = repeated_key_problem(text, &strip_location(&err.to_string())) {
+    let message = strip_location(&err.to_string());
+    if let Some(problem) = repeated_key_problem(text, &message) {
         return problem;
     }
-    let mut problem = Problem::new(
-        "",
-        format!("invalid YAML: {}", strip_location(&err.to_string())),
-    )
-    .hint(
-        if err.to_string().contains("cannot start any token") && text.contains('\t') {
+    let mut problem = Problem::new("", format!("invalid YAML: {message}")).hint(
+        if message.contains("cannot start any token") && text.contains('\t') {
             "YAML indents with spaces, never tabs"
         } else {
             "check the indentation and quoting around that place"
@@ -90,11 +87,7 @@ fn repeated_key_problem(text: &str, message: &str) -> Option<Problem> {
     let at = message.find(MARK)?;
     let key = message[at + MARK.len()..].strip_suffix('"')?;
     let mapping = message[..at].trim_end_matches([':', ' ']);
-    let path = if mapping.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{mapping}.{key}")
-    };
+    let path = crate::locate::join(mapping, key);
     let (line, column) = crate::locate::Locator::new(text).repeated(&path)?;
     let within = if mapping.is_empty() {
         "at the top level".to_owned()

@@ -132,8 +132,7 @@ impl Validator {
             Err(err) => {
                 let place = match err.path().to_string() {
                     inner if inner == "." => path.to_owned(),
-                    inner if path.is_empty() => inner,
-                    inner => format!("{path}.{inner}"),
+                    inner => crate::locate::join(path, &inner),
                 };
                 self.reject(
                     Problem::new(place, strip_location(&err.inner().to_string()))

@@ -444,13 +444,19 @@ fn escape_at_a_question_writes_nothing() {
     session
         .exp_string("cancelled; nothing was written")
         .unwrap();
+    ends_having_written_nothing(session, dir.path());
+}
+
+/// The session's process ends with exit status 1, and `dir` is still empty.
+#[cfg(unix)]
+fn ends_having_written_nothing(mut session: rexpect::session::PtySession, dir: &std::path::Path) {
     session.exp_eof().unwrap();
     let status = session.process().wait().unwrap();
     assert!(
         matches!(status, rexpect::process::WaitStatus::Exited(_, 1)),
         "{status:?}"
     );
-    assert!(read_tree(dir.path()).is_empty());
+    assert!(read_tree(dir).is_empty());
 }
 
 /// Ctrl-C at a question cancels it like Esc, and shows the cursor the question hid.
@@ -465,13 +471,7 @@ fn ctrl_c_at_a_question_writes_nothing_and_shows_the_cursor() {
     let (before, _) = session.exp_regex("cancelled; nothing was written").unwrap();
     const SHOW_CURSOR: &str = "\x1b[?25h";
     assert!(before.contains(SHOW_CURSOR), "{before:?}");
-    session.exp_eof().unwrap();
-    let status = session.process().wait().unwrap();
-    assert!(
-        matches!(status, rexpect::process::WaitStatus::Exited(_, 1)),
-        "{status:?}"
-    );
-    assert!(read_tree(dir.path()).is_empty());
+    ends_having_written_nothing(session, dir.path());
 }
 
 #[test]

@@ -388,27 +388,17 @@ fn a_colliding_plural_is_refused() {
 fn a_definition_file_s_problems_are_placed_in_it() {
     let (_dir, root) = project();
     let before = read_tree(&root);
-    fs::write(
-        root.join("note.yaml"),
-        "note:\n  fields:\n    title:\n      type: strng\n",
-    )
-    .unwrap();
-    backendgen(&root)
-        .args(["add-resource", "note", "--spec", "note.yaml"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains(
-            "note.yaml has 1 problem:\n- 4:7: resources.note.fields.title.type: unknown type `strng`",
-        ));
-    fs::write(
-        root.join("note.yaml"),
-        "fields:\n  title: string\n bad: [\n",
-    )
-    .unwrap();
-    backendgen(&root)
-        .args(["add-resource", "note", "--spec", "note.yaml"])
-        .assert()
-        .code(1)
+    let add_note = |definition: &str| {
+        fs::write(root.join("note.yaml"), definition).unwrap();
+        backendgen(&root)
+            .args(["add-resource", "note", "--spec", "note.yaml"])
+            .assert()
+            .code(1)
+    };
+    add_note("note:\n  fields:\n    title:\n      type: strng\n").stderr(predicate::str::contains(
+        "note.yaml has 1 problem:\n- 4:7: resources.note.fields.title.type: unknown type `strng`",
+    ));
+    add_note("fields:\n  title: string\n bad: [\n")
         .stderr(predicate::str::contains("- 3:2: invalid YAML"));
     fs::remove_file(root.join("note.yaml")).unwrap();
     assert_eq!(read_tree(&root), before);
